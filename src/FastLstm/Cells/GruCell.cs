@@ -1,0 +1,141 @@
+using System.Numerics.Tensors;
+
+namespace FastLstm.Cells;
+
+/// <summary>
+/// The elementwise part of one GRU step, PyTorch gate order r, z, n:
+/// <code>
+/// r = σ(a_r)   z = σ(a_z)   h' = (1 − z) ⊙ n + z ⊙ h
+/// n = tanh(x_n + r ⊙ hn),  hn = W_hn h + b_hn          (linear_before_reset = 1, PyTorch)
+/// n = tanh(x_n + hn),      hn = W_hn (r ⊙ h) + b_hn    (linear_before_reset = 0, original)
+/// </code>
+/// with a_r, a_z = W_i· x + b_i· + W_h· h + b_h· and x_n = W_in x + b_in. The second form needs r before its
+/// matrix product, so the step is split in two: <see cref="ForwardResetUpdate"/>, then the caller's product,
+/// then <see cref="ForwardCandidate"/>.
+/// </summary>
+internal static class GruCell
+{
+    /// <summary>r and z: gates[r|z] += recurrent[r|z], then σ, for every row.</summary>
+    /// <param name="batch">B.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="gates">(B, 3H) in: x projection (r, z with both biases, n with b_in); out: r|z activated.</param>
+    /// <param name="recurrent">(B, 3H) W_hh·h for r and z (the n block is not read).</param>
+    public static void ForwardResetUpdate(int batch, int hidden, Span<float> gates, ReadOnlySpan<float> recurrent)
+    {
+        int g3 = 3 * hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            Span<float> rz = gates.Slice(b * g3, 2 * hidden);
+            TensorPrimitives.Add(rz, recurrent.Slice(b * g3, 2 * hidden), rz);
+            TensorPrimitives.Sigmoid(rz, rz);
+        }
+    }
+
+    /// <summary>n and h'. For linear_before_reset = 1 the reset gate scales <paramref name="hn"/>; for 0 it was applied already.</summary>
+    /// <param name="batch">B.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="gates">(B, 3H) in: r|z activated, x_n; out: n block activated.</param>
+    /// <param name="hn">(B, H) the recurrent n term with b_hn, as defined by the form.</param>
+    /// <param name="hPrev">(B, H) h(t−1).</param>
+    /// <param name="h">(B, H) h(t), written.</param>
+    /// <param name="linearBeforeReset">The form.</param>
+    public static void ForwardCandidate(
+        int batch, int hidden, Span<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, Span<float> h,
+        bool linearBeforeReset)
+    {
+        int g3 = 3 * hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            Span<float> row = gates.Slice(b * g3, g3);
+            ReadOnlySpan<float> r = row.Slice(0, hidden);
+            ReadOnlySpan<float> z = row.Slice(hidden, hidden);
+            Span<float> n = row.Slice(2 * hidden, hidden);
+            ReadOnlySpan<float> hnRow = hn.Slice(b * hidden, hidden);
+            if (linearBeforeReset)
+            {
+                TensorPrimitives.MultiplyAdd(r, hnRow, n, n);
+            }
+            else
+            {
+                TensorPrimitives.Add(n, hnRow, n);
+            }
+
+            TensorPrimitives.Tanh(n, n);
+
+            // h' = n + z ⊙ (h − n)
+            Span<float> hOut = h.Slice(b * hidden, hidden);
+            TensorPrimitives.Subtract(hPrev.Slice(b * hidden, hidden), n, hOut);
+            TensorPrimitives.MultiplyAdd(z, hOut, n, hOut);
+        }
+    }
+
+    /// <summary>
+    /// First half of the backward of one row: from dh' to the n and z pre-activation gradients and the direct
+    /// dh(t−1) term z ⊙ dh'. For linear_before_reset = 1 it also finishes r; for 0 the caller must first
+    /// form d(r ⊙ h) = W_hnᵀ·dA_n and then call <see cref="BackwardResetOriginal"/>.
+    /// </summary>
+    /// <param name="hidden">H.</param>
+    /// <param name="gates">(3H) activated r|z|n.</param>
+    /// <param name="hn">(H) the recurrent n term of this step (linear_before_reset = 1 only).</param>
+    /// <param name="hPrev">(H) h(t−1).</param>
+    /// <param name="dh">(H) gradient reaching h(t).</param>
+    /// <param name="dGatesInput">(3H) written: gradient of the x-side pre-activations (r|z|x_n).</param>
+    /// <param name="dGatesHidden">(3H) written: gradient of the h-side pre-activations (r|z|hn).</param>
+    /// <param name="dhPrev">(H) accumulated: the direct z ⊙ dh' term.</param>
+    /// <param name="linearBeforeReset">The form.</param>
+    public static void BackwardRow(
+        int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dh,
+        Span<float> dGatesInput, Span<float> dGatesHidden, Span<float> dhPrev, bool linearBeforeReset)
+    {
+        for (int j = 0; j < hidden; j++)
+        {
+            float r = gates[j];
+            float z = gates[hidden + j];
+            float n = gates[(2 * hidden) + j];
+            float dhj = dh[j];
+
+            float dAn = dhj * (1f - z) * (1f - (n * n));
+            float dAz = dhj * (hPrev[j] - n) * z * (1f - z);
+            dhPrev[j] += dhj * z;
+
+            dGatesInput[hidden + j] = dAz;
+            dGatesHidden[hidden + j] = dAz;
+            dGatesInput[(2 * hidden) + j] = dAn;
+            if (linearBeforeReset)
+            {
+                float hnj = hn[j];
+                float dAr = dAn * hnj * r * (1f - r);
+                dGatesHidden[(2 * hidden) + j] = dAn * r;
+                dGatesInput[j] = dAr;
+                dGatesHidden[j] = dAr;
+            }
+            else
+            {
+                dGatesHidden[(2 * hidden) + j] = dAn;
+            }
+        }
+    }
+
+    /// <summary>Second half for linear_before_reset = 0: from d(r ⊙ h) to the r pre-activation and dh(t−1).</summary>
+    /// <param name="hidden">H.</param>
+    /// <param name="gates">(3H) activated r|z|n.</param>
+    /// <param name="hPrev">(H) h(t−1).</param>
+    /// <param name="dResetHidden">(H) d(r ⊙ h).</param>
+    /// <param name="dGatesInput">(3H) r block written.</param>
+    /// <param name="dGatesHidden">(3H) r block written.</param>
+    /// <param name="dhPrev">(H) accumulated: r ⊙ d(r ⊙ h).</param>
+    public static void BackwardResetOriginal(
+        int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dResetHidden,
+        Span<float> dGatesInput, Span<float> dGatesHidden, Span<float> dhPrev)
+    {
+        for (int j = 0; j < hidden; j++)
+        {
+            float r = gates[j];
+            float drh = dResetHidden[j];
+            float dAr = drh * hPrev[j] * r * (1f - r);
+            dGatesInput[j] = dAr;
+            dGatesHidden[j] = dAr;
+            dhPrev[j] += drh * r;
+        }
+    }
+}

@@ -1,0 +1,285 @@
+
+namespace FastLstm;
+
+public sealed partial class RecurrentLayer
+{
+    /// <summary>
+    /// Runs the whole stack over a batch of sequences and records what <see cref="Backward"/> needs.
+    /// Results are read from the workspace: <see cref="RecurrentWorkspace.Output"/>,
+    /// <see cref="RecurrentWorkspace.FinalHidden"/>, <see cref="RecurrentWorkspace.FinalCell"/>.
+    /// </summary>
+    /// <param name="workspace">From <see cref="CreateWorkspace"/> of this layer.</param>
+    /// <param name="input">x (T, B, I), time-major.</param>
+    /// <param name="sequenceLength">T ≥ 1.</param>
+    /// <param name="batchSize">B ≥ 1.</param>
+    /// <param name="lengths">Empty for all T, else B lengths with 0 ≤ L_b ≤ T. Values of x past L_b are ignored (keep them finite).</param>
+    /// <param name="initialHidden">h0 (L·D, B, Hout), or empty for zeros. May be the workspace's own
+    /// <see cref="RecurrentWorkspace.FinalHidden"/> (truncated BPTT): it is copied before anything is written.</param>
+    /// <param name="initialCell">c0 (L·D, B, H) for an LSTM, or empty for zeros.</param>
+    /// <param name="training">Apply dropout between layers (when <see cref="RecurrentOptions.Dropout"/> &gt; 0).</param>
+    /// <exception cref="ArgumentException">A span's length, a length value or the workspace does not fit; the message
+    /// names the argument with the expected and actual values.</exception>
+    public void Forward(
+        RecurrentWorkspace workspace,
+        ReadOnlySpan<float> input,
+        int sequenceLength,
+        int batchSize,
+        ReadOnlySpan<int> lengths = default,
+        ReadOnlySpan<float> initialHidden = default,
+        ReadOnlySpan<float> initialCell = default,
+        bool training = false)
+    {
+        ValidateForward(workspace, input, sequenceLength, batchSize, lengths, initialHidden, initialCell);
+        int steps = sequenceLength;
+        int batch = batchSize;
+        RecurrentOptions o = Options;
+        EnsureWorkspace(workspace, steps, batch);
+
+        // Copy every initial state first: h0 may alias FinalHidden, which the layers below overwrite.
+        int hiddenStates = StateCount * batch * o.OutputHiddenSize;
+        int cellStates = StateCount * batch * o.HiddenSize;
+        CopyOrClear(initialHidden, workspace.InitialHiddenBuffer.AsSpan(0, hiddenStates));
+        if (o.HasCellState)
+        {
+            CopyOrClear(initialCell, workspace.InitialCellBuffer.AsSpan(0, cellStates));
+        }
+
+        Span<int> validSteps = workspace.LengthsBuffer.AsSpan(0, batch);
+        if (lengths.IsEmpty)
+        {
+            validSteps.Fill(steps);
+        }
+        else
+        {
+            lengths.CopyTo(validSteps);
+        }
+
+        input.CopyTo(workspace.InputCopy);
+        workspace.SequenceLength = steps;
+        workspace.BatchSize = batch;
+        workspace.Training = training;
+        workspace.HasForward = false;
+        workspace.HasBackward = false;
+
+        for (int layer = 0; layer < o.NumLayers; layer++)
+        {
+            ReadOnlySpan<float> layerInput = LayerInput(workspace, layer, steps * batch, training, drawMask: true);
+            for (int direction = 0; direction < o.Directions; direction++)
+            {
+                ForwardUnit(workspace, layer, direction, layerInput, steps, batch, validSteps);
+            }
+        }
+
+        workspace.HasForward = true;
+    }
+
+    /// <summary>The input layer <paramref name="layer"/> reads: x, or the previous layer's output (dropped out while training).</summary>
+    private ReadOnlySpan<float> LayerInput(RecurrentWorkspace workspace, int layer, int rows, bool training, bool drawMask)
+    {
+        if (layer == 0)
+        {
+            return workspace.InputCopy.AsSpan(0, rows * Options.InputSize);
+        }
+
+        int width = Options.OutputSize;
+        ReadOnlySpan<float> below = workspace.LayerOutputs[layer - 1].AsSpan(0, rows * width);
+        if (!training || Options.Dropout == 0f)
+        {
+            return below;
+        }
+
+        Span<float> mask = workspace.DropoutMasks[layer].AsSpan(0, rows * width);
+        Span<float> dropped = workspace.DroppedInputs[layer].AsSpan(0, rows * width);
+        if (drawMask)
+        {
+            // Inverted dropout: kept units are scaled by 1/(1−p) so inference needs no rescaling.
+            float keepScale = 1f / (1f - Options.Dropout);
+            for (int i = 0; i < mask.Length; i++)
+            {
+                mask[i] = workspace.DropoutRandom.NextSingle() >= Options.Dropout ? keepScale : 0f;
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.Multiply(below, mask, dropped);
+        }
+
+        return dropped;
+    }
+
+    private void ForwardUnit(
+        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, ReadOnlySpan<int> validSteps)
+    {
+        RecurrentOptions o = Options;
+        UnitWeights unit = Unit(layer, direction);
+        int unitIndex = (layer * o.Directions) + direction;
+        UnitTape tape = workspace.Units[unitIndex];
+        int hidden = o.HiddenSize;
+        int outputHidden = o.OutputHiddenSize;
+        int gatesHidden = GateCount * hidden;
+        int hiddenSlot = batch * outputHidden;
+        int cellSlot = batch * hidden;
+        bool lstm = o.HasCellState;
+
+        CombineBias(unit, workspace.CombinedBias);
+        ProjectInput(unit, steps * batch, gatesHidden, workspace.CombinedBias, x, tape.Gates);
+
+        int firstSlot = unit.Reverse ? steps : 0;
+        workspace.InitialHiddenBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot).CopyTo(tape.Hidden.AsSpan(firstSlot * hiddenSlot, hiddenSlot));
+        if (lstm)
+        {
+            workspace.InitialCellBuffer.AsSpan(unitIndex * cellSlot, cellSlot).CopyTo(tape.Cell.AsSpan(firstSlot * cellSlot, cellSlot));
+        }
+
+        int outputWidth = o.OutputSize;
+        Span<float> output = workspace.LayerOutputs[layer];
+        for (int s = 0; s < steps; s++)
+        {
+            int t = unit.Reverse ? steps - 1 - s : s;
+            int prev = unit.Reverse ? t + 1 : t;
+            int next = unit.Reverse ? t : t + 1;
+            Span<float> hPrev = tape.Hidden.AsSpan(prev * hiddenSlot, hiddenSlot);
+            Span<float> hNext = tape.Hidden.AsSpan(next * hiddenSlot, hiddenSlot);
+            Span<float> cPrev = lstm ? tape.Cell.AsSpan(prev * cellSlot, cellSlot) : default;
+            Span<float> cNext = lstm ? tape.Cell.AsSpan(next * cellSlot, cellSlot) : default;
+
+            StepUnit(
+                unit, batch,
+                tape.Gates.AsSpan(t * batch * gatesHidden, batch * gatesHidden),
+                hPrev, cPrev, hNext, cNext,
+                lstm ? tape.TanhCell.AsSpan(t * cellSlot, cellSlot) : default,
+                o.ProjectionSize > 0 ? tape.Unprojected.AsSpan(t * cellSlot, cellSlot) : default,
+                o.Cell == CellKind.Gru ? tape.GruRecurrentNew.AsSpan(t * cellSlot, cellSlot) : default,
+                workspace.Recurrent, workspace.ResetHidden);
+
+            for (int b = 0; b < batch; b++)
+            {
+                Span<float> outRow = output.Slice((((t * batch) + b) * outputWidth) + (direction * outputHidden), outputHidden);
+                if (t < validSteps[b])
+                {
+                    hNext.Slice(b * outputHidden, outputHidden).CopyTo(outRow);
+                    continue;
+                }
+
+                // Past this sequence's end (or before its start, in reverse): carry the state, output zeros.
+                hPrev.Slice(b * outputHidden, outputHidden).CopyTo(hNext.Slice(b * outputHidden, outputHidden));
+                if (lstm)
+                {
+                    cPrev.Slice(b * hidden, hidden).CopyTo(cNext.Slice(b * hidden, hidden));
+                }
+
+                outRow.Clear();
+            }
+        }
+
+        int lastSlot = unit.Reverse ? 0 : steps;
+        tape.Hidden.AsSpan(lastSlot * hiddenSlot, hiddenSlot).CopyTo(workspace.FinalHiddenBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
+        if (lstm)
+        {
+            tape.Cell.AsSpan(lastSlot * cellSlot, cellSlot).CopyTo(workspace.FinalCellBuffer.AsSpan(unitIndex * cellSlot, cellSlot));
+        }
+    }
+
+    private void ValidateForward(
+        RecurrentWorkspace workspace, ReadOnlySpan<float> input, int sequenceLength, int batchSize,
+        ReadOnlySpan<int> lengths, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!ReferenceEquals(workspace.Owner, this))
+        {
+            ThrowHelper.Argument(nameof(workspace), "The workspace was created by another layer; use this layer's CreateWorkspace().");
+        }
+
+        if (sequenceLength < 1)
+        {
+            ThrowHelper.OutOfRange(nameof(sequenceLength), $"sequenceLength must be at least 1; got {sequenceLength}.");
+        }
+
+        if (batchSize < 1)
+        {
+            ThrowHelper.OutOfRange(nameof(batchSize), $"batchSize must be at least 1; got {batchSize}.");
+        }
+
+        RecurrentOptions o = Options;
+        ThrowHelper.CheckLength(input, (long)sequenceLength * batchSize * o.InputSize, nameof(input),
+            $"T·B·I = {sequenceLength}·{batchSize}·{o.InputSize}");
+        ThrowHelper.CheckOptionalLength(initialHidden, (long)StateCount * batchSize * o.OutputHiddenSize, nameof(initialHidden),
+            $"L·D·B·Hout = {StateCount}·{batchSize}·{o.OutputHiddenSize}");
+        if (o.HasCellState)
+        {
+            ThrowHelper.CheckOptionalLength(initialCell, (long)StateCount * batchSize * o.HiddenSize, nameof(initialCell),
+                $"L·D·B·H = {StateCount}·{batchSize}·{o.HiddenSize}");
+        }
+        else if (!initialCell.IsEmpty)
+        {
+            ThrowHelper.Argument(nameof(initialCell), $"A {o.Cell} layer has no cell state; initialCell must be empty, got {initialCell.Length} values.");
+        }
+
+        if (!lengths.IsEmpty)
+        {
+            if (lengths.Length != batchSize)
+            {
+                ThrowHelper.Argument(nameof(lengths), $"lengths must hold one length per sequence, B = {batchSize}; got {lengths.Length}.");
+            }
+
+            for (int b = 0; b < lengths.Length; b++)
+            {
+                if ((uint)lengths[b] > (uint)sequenceLength)
+                {
+                    ThrowHelper.OutOfRange(nameof(lengths), $"lengths[{b}] must be between 0 and sequenceLength = {sequenceLength}; got {lengths[b]}.");
+                }
+            }
+        }
+    }
+
+    private void EnsureWorkspace(RecurrentWorkspace workspace, int steps, int batch)
+    {
+        RecurrentOptions o = Options;
+        int rows = steps * batch;
+        int hidden = o.HiddenSize;
+        int gatesHidden = GateCount * hidden;
+        foreach (UnitTape tape in workspace.Units)
+        {
+            tape.Ensure(steps, batch, gatesHidden, hidden, o.OutputHiddenSize, o.HasCellState, o.ProjectionSize > 0, o.Cell == CellKind.Gru);
+        }
+
+        for (int layer = 0; layer < o.NumLayers; layer++)
+        {
+            UnitTape.Grow(ref workspace.LayerOutputs[layer], rows * o.OutputSize);
+            if (layer > 0 && o.Dropout > 0f)
+            {
+                UnitTape.Grow(ref workspace.DroppedInputs[layer], rows * o.OutputSize);
+                UnitTape.Grow(ref workspace.DropoutMasks[layer], rows * o.OutputSize);
+            }
+        }
+
+        int states = StateCount * batch;
+        UnitTape.Grow(ref workspace.InputCopy, rows * o.InputSize);
+        UnitTape.Grow(ref workspace.FinalHiddenBuffer, states * o.OutputHiddenSize);
+        UnitTape.Grow(ref workspace.InitialHiddenBuffer, states * o.OutputHiddenSize);
+        if (o.HasCellState)
+        {
+            UnitTape.Grow(ref workspace.FinalCellBuffer, states * hidden);
+            UnitTape.Grow(ref workspace.InitialCellBuffer, states * hidden);
+        }
+
+        if (workspace.LengthsBuffer.Length < batch)
+        {
+            workspace.LengthsBuffer = new int[batch];
+        }
+
+        UnitTape.Grow(ref workspace.Recurrent, batch * gatesHidden);
+        UnitTape.Grow(ref workspace.CombinedBias, gatesHidden);
+        UnitTape.Grow(ref workspace.ResetHidden, batch * hidden);
+    }
+
+    private static void CopyOrClear(ReadOnlySpan<float> source, Span<float> target)
+    {
+        if (source.IsEmpty)
+        {
+            target.Clear();
+        }
+        else
+        {
+            source.CopyTo(target);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+namespace FastLstm;
+
+public sealed partial class RecurrentLayer
+{
+    /// <summary>
+    /// Advances B streams by one time step: reads x(t), updates <paramref name="state"/> in place and writes the
+    /// last layer's h(t). The streaming counterpart of <see cref="Forward"/> (same numbers, one step at a time;
+    /// no dropout, no tape), allocation-free.
+    /// </summary>
+    /// <param name="state">From <see cref="CreateState"/> of this layer; owned by the caller.</param>
+    /// <param name="input">x(t) (B, I).</param>
+    /// <param name="output">h(t) of the last layer (B, Hout), written.</param>
+    /// <exception cref="ArgumentException">A length does not fit or the state is another layer's.</exception>
+    public void Step(RecurrentState state, ReadOnlySpan<float> input, Span<float> output)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!ReferenceEquals(state.Owner, this))
+        {
+            ThrowHelper.Argument(nameof(state), "The state was created by another layer; use this layer's CreateState().");
+        }
+
+        RecurrentOptions o = Options;
+        int batch = state.BatchSize;
+        int outputHidden = o.OutputHiddenSize;
+        int hidden = o.HiddenSize;
+        int gatesHidden = GateCount * hidden;
+        ThrowHelper.CheckLength(input, (long)batch * o.InputSize, nameof(input), $"B·I = {batch}·{o.InputSize}");
+        ThrowHelper.CheckLength(output, (long)batch * outputHidden, nameof(output), $"B·Hout = {batch}·{outputHidden}");
+
+        if (state.BiasVersion != Parameters.Version)
+        {
+            for (int layer = 0; layer < o.NumLayers; layer++)
+            {
+                CombineBias(Unit(layer, 0), state.CombinedBias.AsSpan(layer * gatesHidden, gatesHidden));
+            }
+
+            state.BiasVersion = Parameters.Version;
+        }
+
+        ReadOnlySpan<float> x = input;
+        for (int layer = 0; layer < o.NumLayers; layer++)
+        {
+            UnitWeights unit = Unit(layer, 0);
+            Span<float> h = state.HiddenBuffer.AsSpan(layer * batch * outputHidden, batch * outputHidden);
+            Span<float> c = o.HasCellState ? state.CellBuffer.AsSpan(layer * batch * hidden, batch * hidden) : default;
+            Span<float> gates = state.Gates.AsSpan(0, batch * gatesHidden);
+            ProjectInput(unit, batch, gatesHidden, state.CombinedBias.AsSpan(layer * gatesHidden, gatesHidden), x, gates);
+            StepUnit(
+                unit, batch, gates, h, c, state.HiddenNext, state.CellNext, state.TanhCell, state.Unprojected,
+                state.GruRecurrentNew, state.Recurrent, state.ResetHidden);
+            state.HiddenNext.AsSpan(0, h.Length).CopyTo(h);
+            if (o.HasCellState)
+            {
+                state.CellNext.AsSpan(0, c.Length).CopyTo(c);
+            }
+
+            x = h;
+        }
+
+        x.CopyTo(output);
+    }
+}

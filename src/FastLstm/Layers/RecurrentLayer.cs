@@ -1,0 +1,120 @@
+
+namespace FastLstm;
+
+/// <summary>
+/// A stack of recurrent layers, PyTorch's nn.RNN / nn.LSTM / nn.GRU: <see cref="RecurrentOptions.NumLayers"/>
+/// layers, one or two directions each, with PyTorch's parameter names, shapes and gate order.
+/// </summary>
+/// <remarks>
+/// <para>Layout (time-major, PyTorch's batch_first = false): input x (T, B, I); output y (T, B, D·Hout) with the
+/// forward direction in features 0 … Hout−1 and the reverse one after it; states h (L·D, B, Hout) and
+/// c (L·D, B, H), index l·D + d.</para>
+/// <para>Variable lengths (PyTorch's PackedSequence, ONNX sequence_lens): sequence b is valid for t &lt; L_b.
+/// The forward direction runs t = 0 … L_b−1, the reverse one t = L_b−1 … 0; outputs past L_b are 0, final
+/// states are the states after the last valid step, a length of 0 leaves the initial state. Every step still
+/// runs the whole batch (invalid rows just carry their state), so unequal lengths cost the same as equal ones.</para>
+/// <para>Thread-safety: after construction a layer may run forward passes and <see cref="Step"/>s on several
+/// threads at once, each with its own <see cref="RecurrentWorkspace"/> or <see cref="RecurrentState"/>.
+/// <see cref="Backward"/> adds to the shared gradients, so training runs on one thread at a time.</para>
+/// <para>NaN and infinity propagate like in PyTorch: the engine neither checks for them nor hides them.</para>
+/// </remarks>
+public sealed partial class RecurrentLayer
+{
+    private readonly UnitWeights[] _units;
+
+    /// <summary>Builds a layer and initializes every parameter from U(−1/√H, 1/√H), as PyTorch does.</summary>
+    /// <param name="options">The architecture; validated here.</param>
+    /// <param name="seed">Seed of the initialization.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public RecurrentLayer(RecurrentOptions options, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(nameof(options));
+        Options = options;
+        GateCount = GateOrder.Count(options.Cell);
+        Parameters = new ParameterList();
+        _units = new UnitWeights[options.NumLayers * options.Directions];
+        RegisterParameters();
+        Parameters.Allocate();
+        ResetParameters(seed);
+    }
+
+    /// <summary>The architecture.</summary>
+    public RecurrentOptions Options { get; }
+
+    /// <summary>Every parameter, by PyTorch name, in PyTorch's registration order.</summary>
+    public ParameterList Parameters { get; }
+
+    internal int GateCount { get; }
+
+    internal int StateCount => _units.Length;
+
+    /// <summary>Fills every parameter from U(−1/√H, 1/√H) with the given seed (PyTorch's reset_parameters).</summary>
+    public void ResetParameters(int seed)
+    {
+        var random = new Random(seed);
+        float bound = 1f / MathF.Sqrt(Options.HiddenSize);
+        Span<float> values = Parameters.Values;
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = ((2f * random.NextSingle()) - 1f) * bound;
+        }
+
+        Parameters.MarkChanged();
+    }
+
+    /// <summary>A workspace for <see cref="Forward"/> and <see cref="Backward"/>; keep it and reuse it.</summary>
+    /// <param name="dropoutSeed">Seed of the dropout masks drawn in training mode.</param>
+    public RecurrentWorkspace CreateWorkspace(int dropoutSeed = 0) => new(this, dropoutSeed);
+
+    /// <summary>A zero state for <see cref="Step"/> with <paramref name="batchSize"/> independent streams.</summary>
+    /// <exception cref="InvalidOperationException">The layer is bidirectional: a reverse direction cannot stream.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    public RecurrentState CreateState(int batchSize = 1)
+    {
+        if (Options.Bidirectional)
+        {
+            throw new InvalidOperationException("A bidirectional layer cannot run step by step: its reverse direction needs the whole sequence.");
+        }
+
+        if (batchSize < 1)
+        {
+            ThrowHelper.OutOfRange(nameof(batchSize), $"batchSize must be at least 1; got {batchSize}.");
+        }
+
+        return new RecurrentState(this, batchSize);
+    }
+
+    internal UnitWeights Unit(int layer, int direction) => _units[(layer * Options.Directions) + direction];
+
+    private void RegisterParameters()
+    {
+        RecurrentOptions o = Options;
+        int gatesHidden = GateCount * o.HiddenSize;
+        for (int layer = 0; layer < o.NumLayers; layer++)
+        {
+            int inputWidth = layer == 0 ? o.InputSize : o.OutputSize;
+            for (int direction = 0; direction < o.Directions; direction++)
+            {
+                string suffix = $"_l{layer}" + (direction == 1 ? "_reverse" : "");
+                Parameter wih = Parameters.Add("weight_ih" + suffix, gatesHidden, inputWidth);
+                Parameter whh = Parameters.Add("weight_hh" + suffix, gatesHidden, o.OutputHiddenSize);
+                Parameter? bih = o.Bias ? Parameters.Add("bias_ih" + suffix, gatesHidden) : null;
+                Parameter? bhh = o.Bias ? Parameters.Add("bias_hh" + suffix, gatesHidden) : null;
+                Parameter? peephole = o.Peephole ? Parameters.Add("weight_peephole" + suffix, 3, o.HiddenSize) : null;
+                Parameter? projection = o.ProjectionSize > 0 ? Parameters.Add("weight_hr" + suffix, o.ProjectionSize, o.HiddenSize) : null;
+                _units[(layer * o.Directions) + direction] = new UnitWeights
+                {
+                    InputWeights = wih,
+                    HiddenWeights = whh,
+                    InputBias = bih,
+                    HiddenBias = bhh,
+                    Peephole = peephole,
+                    Projection = projection,
+                    InputWidth = inputWidth,
+                    Reverse = direction == 1,
+                };
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace FastLstm;
+
+/// <summary>
+/// The state of B independent streams for <see cref="RecurrentLayer.Step"/>: h and c of every layer, plus the
+/// scratch one step needs. The caller owns it: one layer can serve many states (streams) at once, each on its own thread.
+/// </summary>
+public sealed class RecurrentState
+{
+    internal readonly float[] HiddenBuffer;      // (L, B, Hout)
+    internal readonly float[] CellBuffer;        // (L, B, H)
+    internal readonly float[] Gates;             // (B, G·H)
+    internal readonly float[] Recurrent;         // (B, G·H)
+    internal readonly float[] CombinedBias;      // (L, G·H) folded biases, rebuilt when the parameters change
+    internal readonly float[] HiddenNext;        // (B, Hout)
+    internal readonly float[] CellNext;          // (B, H)
+    internal readonly float[] TanhCell;          // (B, H)
+    internal readonly float[] Unprojected;       // (B, H)
+    internal readonly float[] GruRecurrentNew;   // (B, H)
+    internal readonly float[] ResetHidden;       // (B, H)
+    internal long BiasVersion = -1;
+
+    internal RecurrentState(RecurrentLayer owner, int batchSize)
+    {
+        Owner = owner;
+        BatchSize = batchSize;
+        RecurrentOptions o = owner.Options;
+        int gatesHidden = owner.GateCount * o.HiddenSize;
+        HiddenBuffer = new float[o.NumLayers * batchSize * o.OutputHiddenSize];
+        CellBuffer = new float[o.HasCellState ? o.NumLayers * batchSize * o.HiddenSize : 0];
+        Gates = new float[batchSize * gatesHidden];
+        Recurrent = new float[batchSize * gatesHidden];
+        CombinedBias = new float[o.NumLayers * gatesHidden];
+        HiddenNext = new float[batchSize * o.OutputHiddenSize];
+        CellNext = new float[batchSize * o.HiddenSize];
+        TanhCell = new float[batchSize * o.HiddenSize];
+        Unprojected = new float[batchSize * o.HiddenSize];
+        GruRecurrentNew = new float[batchSize * o.HiddenSize];
+        ResetHidden = new float[batchSize * o.HiddenSize];
+    }
+
+    /// <summary>The layer this state belongs to.</summary>
+    public RecurrentLayer Owner { get; }
+
+    /// <summary>Number of independent streams B.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>(L, B, Hout) h of every layer; writable, e.g. to start from a known state.</summary>
+    public Span<float> Hidden => HiddenBuffer;
+
+    /// <summary>(L, B, H) c of every layer (LSTM); empty for other cells.</summary>
+    public Span<float> Cell => CellBuffer;
+
+    /// <summary>Sets every state to zero, to start new streams.</summary>
+    public void Reset()
+    {
+        Array.Clear(HiddenBuffer);
+        Array.Clear(CellBuffer);
+    }
+}

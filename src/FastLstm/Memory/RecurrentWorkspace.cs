@@ -1,0 +1,135 @@
+
+namespace FastLstm;
+
+/// <summary>
+/// Everything one forward and backward pass of a <see cref="RecurrentLayer"/> writes: outputs, final states,
+/// the tape backward reads, and the input and initial-state gradients. Buffers grow to the largest
+/// (T, B) seen and are reused, so calls after the first with a given size allocate nothing.
+/// </summary>
+/// <remarks>
+/// A workspace belongs to one layer and one thread at a time; a layer can serve several workspaces on several
+/// threads concurrently for inference. The spans it exposes stay valid until the next call that uses it.
+/// </remarks>
+public sealed class RecurrentWorkspace
+{
+    // Per layer l and direction d: units[l * D + d].
+    internal readonly UnitTape[] Units;
+
+    // (T, B, D·Hout) output of each layer; the last one is Output.
+    internal readonly float[][] LayerOutputs;
+
+    // (T, B, D·Hout) dropout-scaled copy of layer l−1's output fed to layer l (index l), and its mask.
+    internal readonly float[][] DroppedInputs;
+    internal readonly float[][] DropoutMasks;
+
+    internal float[] FinalHiddenBuffer = [];     // (L·D, B, Hout)
+    internal float[] FinalCellBuffer = [];       // (L·D, B, H)
+    internal float[] InitialHiddenBuffer = [];   // (L·D, B, Hout) zeros or the caller's h0
+    internal float[] InitialCellBuffer = [];     // (L·D, B, H)
+    internal int[] LengthsBuffer = [];           // (B) valid steps per sequence
+    internal float[] InputCopy = [];             // (T, B, I) the input, kept for the weight gradients
+
+    // Per-step scratch shared by all units (they run one after another).
+    internal float[] Recurrent = [];             // (B, G·H) W_hh·h(t−1)
+    internal float[] CombinedBias = [];          // (G·H) bias folded into the input projection
+    internal float[] ResetHidden = [];           // (B, H) GRU original form: r ⊙ h(t−1)
+
+    // Backward scratch.
+    internal float[] GateGradients = [];         // (T, B, G·H) x-side pre-activation gradients
+    internal float[] HiddenGateGradients = [];   // (T, B, G·H) h-side ones (GRU, where they differ)
+    internal float[] StateGradients = [];        // (T, B, Hout) total gradient reaching h(t) (for W_hr)
+    internal float[] HiddenGradient = [];        // (B, Hout) running dh
+    internal float[] NextHiddenGradient = [];    // (B, Hout)
+    internal float[] CellGradient = [];          // (B, H) running dc
+    internal float[] UnprojectedGradient = [];   // (B, H)
+    internal float[] ResetHiddenGradient = [];   // (B, H)
+    internal float[] LayerGradientA = [];        // (T, B, max width) ping-pong gradients between layers
+    internal float[] LayerGradientB = [];
+    internal float[] InputGradientBuffer = [];   // (T, B, I)
+    internal float[] InitialHiddenGradientBuffer = [];
+    internal float[] InitialCellGradientBuffer = [];
+
+    internal readonly Random DropoutRandom;
+
+    internal RecurrentWorkspace(RecurrentLayer owner, int dropoutSeed)
+    {
+        Owner = owner;
+        RecurrentOptions options = owner.Options;
+        Units = new UnitTape[options.NumLayers * options.Directions];
+        for (int i = 0; i < Units.Length; i++)
+        {
+            Units[i] = new UnitTape();
+        }
+
+        LayerOutputs = new float[options.NumLayers][];
+        DroppedInputs = new float[options.NumLayers][];
+        DropoutMasks = new float[options.NumLayers][];
+        for (int l = 0; l < options.NumLayers; l++)
+        {
+            LayerOutputs[l] = [];
+            DroppedInputs[l] = [];
+            DropoutMasks[l] = [];
+        }
+
+        DropoutRandom = new Random(dropoutSeed);
+    }
+
+    /// <summary>The layer this workspace serves.</summary>
+    public RecurrentLayer Owner { get; }
+
+    /// <summary>T of the last forward pass.</summary>
+    public int SequenceLength { get; internal set; }
+
+    /// <summary>B of the last forward pass.</summary>
+    public int BatchSize { get; internal set; }
+
+    /// <summary>Whether the last forward pass ran in training mode (dropout on).</summary>
+    public bool Training { get; internal set; }
+
+    internal bool HasForward { get; set; }
+
+    internal bool HasBackward { get; set; }
+
+    /// <summary>(T, B, D·Hout) the last layer's output at every step; directions concatenated, zeros past a sequence's length.</summary>
+    public ReadOnlySpan<float> Output => HasForwardOrThrow(LayerOutputs[^1], SequenceLength * BatchSize * Owner.Options.OutputSize);
+
+    /// <summary>(L·D, B, Hout) the final hidden state of every layer and direction (index l·D + d).</summary>
+    public ReadOnlySpan<float> FinalHidden => HasForwardOrThrow(FinalHiddenBuffer, Owner.StateCount * BatchSize * Owner.Options.OutputHiddenSize);
+
+    /// <summary>(L·D, B, H) the final cell state (LSTM); empty for other cells.</summary>
+    public ReadOnlySpan<float> FinalCell => Owner.Options.HasCellState
+        ? HasForwardOrThrow(FinalCellBuffer, Owner.StateCount * BatchSize * Owner.Options.HiddenSize)
+        : [];
+
+    /// <summary>(T, B, I) dL/dx from the last backward pass (zero at padded steps).</summary>
+    public ReadOnlySpan<float> InputGradient => HasBackwardOrThrow(InputGradientBuffer, SequenceLength * BatchSize * Owner.Options.InputSize);
+
+    /// <summary>(L·D, B, Hout) dL/dh0 from the last backward pass.</summary>
+    public ReadOnlySpan<float> InitialHiddenGradient =>
+        HasBackwardOrThrow(InitialHiddenGradientBuffer, Owner.StateCount * BatchSize * Owner.Options.OutputHiddenSize);
+
+    /// <summary>(L·D, B, H) dL/dc0 from the last backward pass (LSTM); empty for other cells.</summary>
+    public ReadOnlySpan<float> InitialCellGradient => Owner.Options.HasCellState
+        ? HasBackwardOrThrow(InitialCellGradientBuffer, Owner.StateCount * BatchSize * Owner.Options.HiddenSize)
+        : [];
+
+    private ReadOnlySpan<float> HasForwardOrThrow(float[] buffer, int length)
+    {
+        if (!HasForward)
+        {
+            throw new InvalidOperationException("The workspace holds no forward pass yet; call RecurrentLayer.Forward first.");
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+
+    private ReadOnlySpan<float> HasBackwardOrThrow(float[] buffer, int length)
+    {
+        if (!HasBackward)
+        {
+            throw new InvalidOperationException("The workspace holds no backward pass for its last forward; call RecurrentLayer.Backward first.");
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+}
