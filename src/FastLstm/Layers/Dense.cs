@@ -64,7 +64,7 @@ public sealed class Dense
     public void Forward(ReadOnlySpan<float> input, Span<float> output)
     {
         int rows = Rows(input, nameof(input));
-        ThrowHelper.CheckLength(output, (long)rows * OutputSize, nameof(output), $"N·out = {rows}·{OutputSize}");
+        ThrowHelper.CheckLength(output, nameof(output), "N·out", rows, OutputSize);
         if (Bias is null)
         {
             output.Clear();
@@ -87,7 +87,7 @@ public sealed class Dense
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         int rows = Rows(input, nameof(input));
-        ThrowHelper.CheckLength(outputGradient, (long)rows * OutputSize, nameof(outputGradient), $"N·out = {rows}·{OutputSize}");
+        ThrowHelper.CheckLength(outputGradient, nameof(outputGradient), "N·out", rows, OutputSize);
         MatrixMultiply.AddProductTransposedA(OutputSize, InputSize, rows, outputGradient, OutputSize, input, InputSize, Weight.Gradients, InputSize);
         if (Bias is not null)
         {
@@ -99,7 +99,7 @@ public sealed class Dense
             return;
         }
 
-        ThrowHelper.CheckLength(inputGradient, (long)rows * InputSize, nameof(inputGradient), $"N·in = {rows}·{InputSize}");
+        ThrowHelper.CheckLength(inputGradient, nameof(inputGradient), "N·in", rows, InputSize);
         inputGradient.Clear();
         MatrixMultiply.AddProduct(rows, InputSize, OutputSize, outputGradient, OutputSize, Weight.Values, InputSize, inputGradient, InputSize);
     }

@@ -83,7 +83,7 @@ public sealed class Embedding
 
     private void Validate(ReadOnlySpan<int> tokens, ReadOnlySpan<float> vectors, string vectorsName)
     {
-        ThrowHelper.CheckLength(vectors, (long)tokens.Length * EmbeddingSize, vectorsName, $"N·E = {tokens.Length}·{EmbeddingSize}");
+        ThrowHelper.CheckLength(vectors, vectorsName, "N·E", tokens.Length, EmbeddingSize);
         for (int n = 0; n < tokens.Length; n++)
         {
             if ((uint)tokens[n] >= (uint)VocabularySize)

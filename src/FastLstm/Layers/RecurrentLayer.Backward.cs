@@ -318,14 +318,11 @@ public sealed partial class RecurrentLayer
         RecurrentOptions o = Options;
         int steps = workspace.SequenceLength;
         int batch = workspace.BatchSize;
-        ThrowHelper.CheckOptionalLength(outputGradient, (long)steps * batch * o.OutputSize, nameof(outputGradient),
-            $"T·B·D·Hout = {steps}·{batch}·{o.OutputSize}");
-        ThrowHelper.CheckOptionalLength(finalHiddenGradient, (long)StateCount * batch * o.OutputHiddenSize, nameof(finalHiddenGradient),
-            $"L·D·B·Hout = {StateCount}·{batch}·{o.OutputHiddenSize}");
+        ThrowHelper.CheckOptionalLength(outputGradient, nameof(outputGradient), "T·B·(D·Hout)", steps, batch, o.OutputSize);
+        ThrowHelper.CheckOptionalLength(finalHiddenGradient, nameof(finalHiddenGradient), "(L·D)·B·Hout", StateCount, batch, o.OutputHiddenSize);
         if (o.HasCellState)
         {
-            ThrowHelper.CheckOptionalLength(finalCellGradient, (long)StateCount * batch * o.HiddenSize, nameof(finalCellGradient),
-                $"L·D·B·H = {StateCount}·{batch}·{o.HiddenSize}");
+            ThrowHelper.CheckOptionalLength(finalCellGradient, nameof(finalCellGradient), "(L·D)·B·H", StateCount, batch, o.HiddenSize);
         }
         else if (!finalCellGradient.IsEmpty)
         {

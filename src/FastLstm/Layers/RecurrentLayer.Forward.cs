@@ -199,14 +199,11 @@ public sealed partial class RecurrentLayer
         }
 
         RecurrentOptions o = Options;
-        ThrowHelper.CheckLength(input, (long)sequenceLength * batchSize * o.InputSize, nameof(input),
-            $"T·B·I = {sequenceLength}·{batchSize}·{o.InputSize}");
-        ThrowHelper.CheckOptionalLength(initialHidden, (long)StateCount * batchSize * o.OutputHiddenSize, nameof(initialHidden),
-            $"L·D·B·Hout = {StateCount}·{batchSize}·{o.OutputHiddenSize}");
+        ThrowHelper.CheckLength(input, nameof(input), "T·B·I", sequenceLength, batchSize, o.InputSize);
+        ThrowHelper.CheckOptionalLength(initialHidden, nameof(initialHidden), "(L·D)·B·Hout", StateCount, batchSize, o.OutputHiddenSize);
         if (o.HasCellState)
         {
-            ThrowHelper.CheckOptionalLength(initialCell, (long)StateCount * batchSize * o.HiddenSize, nameof(initialCell),
-                $"L·D·B·H = {StateCount}·{batchSize}·{o.HiddenSize}");
+            ThrowHelper.CheckOptionalLength(initialCell, nameof(initialCell), "(L·D)·B·H", StateCount, batchSize, o.HiddenSize);
         }
         else if (!initialCell.IsEmpty)
         {

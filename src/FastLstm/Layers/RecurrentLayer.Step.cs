@@ -24,8 +24,8 @@ public sealed partial class RecurrentLayer
         int outputHidden = o.OutputHiddenSize;
         int hidden = o.HiddenSize;
         int gatesHidden = GateCount * hidden;
-        ThrowHelper.CheckLength(input, (long)batch * o.InputSize, nameof(input), $"B·I = {batch}·{o.InputSize}");
-        ThrowHelper.CheckLength(output, (long)batch * outputHidden, nameof(output), $"B·Hout = {batch}·{outputHidden}");
+        ThrowHelper.CheckLength(input, nameof(input), "B·I", batch, o.InputSize);
+        ThrowHelper.CheckLength(output, nameof(output), "B·Hout", batch, outputHidden);
 
         if (state.BiasVersion != Parameters.Version)
         {
