@@ -1,9 +1,22 @@
 using BenchmarkDotNet.Running;
+using FastLstm.Benchmarks.Compare;
 
 namespace FastLstm.Benchmarks;
 
-/// <summary>BenchmarkDotNet entry point: pick benchmarks with --filter, e.g. <c>--filter *LayerBenchmarks*</c>.</summary>
+/// <summary>
+/// Entry point. <c>--compare</c> runs the quick FastLstm-vs-peers table (Compare/CompareRunner); anything else goes to
+/// BenchmarkDotNet's switcher, e.g. <c>--filter *Latency*</c> or <c>--anyCategories Streaming</c> (see perf/README.md).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Contains("--compare"))
+        {
+            return CompareRunner.Run(CompareOptions.Parse(args));
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, Cases.PatchedLibTorchConfig.Create());
+        return 0;
+    }
 }

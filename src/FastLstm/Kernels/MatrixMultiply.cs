@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace FastLstm.Kernels;
 
@@ -9,37 +9,125 @@ namespace FastLstm.Kernels;
 /// copying. Every product accumulates (C += ...); zeroing is the caller's explicit step.
 /// </summary>
 /// <remarks>
-/// Shapes use the engine's legend: M rows of the left operand, N columns of the result, K the shared
-/// dimension. The loops are written so that the innermost operation runs over contiguous memory and is
-/// vectorized by TensorPrimitives (Vector512/256/128 with a scalar tail). The summation order is fixed,
-/// so results are bit-identical from run to run. The speed issue replaces the bodies with packed,
-/// register-blocked micro-kernels behind the same signatures.
+/// <para>Shapes use the engine's legend: M rows of the left operand, N columns of the result, K the shared
+/// dimension. Every form is reduced to one driver over a(i, k) = A[i·aRow + k·aCol] and a right operand B(k, j)
+/// in one of three layouts (<see cref="Layout"/>), and one register-blocked micro-kernel per instruction set
+/// (<see cref="Kernel512"/>, <see cref="Kernel256"/>, <see cref="Kernel128"/>), with the scalar
+/// <see cref="AddProductScalar"/> as the reference path and the fallback.</para>
+/// <para>Blocking (BLIS's loop order): K in blocks of <see cref="KBlock"/>, M in blocks of <see cref="MBlock"/>, N in
+/// panels of 16 columns. A panel of B (≤ 256×16 floats, 16 KB) stays in L1 while the micro-kernel sweeps the rows
+/// of the M block (in L2). One row of A (M = 1, batch-1 inference) takes the matrix-vector path, which streams
+/// 4 panels at once so that enough independent accumulators hide the FMA latency.</para>
+/// <para>Summation order, the same on every path and for every M, N, thread split and instruction set: each
+/// element of C gets, per K block in increasing order, C += (((0 + a₀b₀) + a₁b₁) + …), one fused multiply-add per
+/// k. So results are bit-identical run to run, a row's result does not depend on the batch it is in (a
+/// <see cref="RecurrentLayer.Step"/> equals the same row of a forward pass), and where the hardware has FMA
+/// the SIMD paths equal the scalar path bit for bit.</para>
 /// </remarks>
-internal static class MatrixMultiply
+[SkipLocalsInit]
+internal static unsafe partial class MatrixMultiply
 {
+    /// <summary>Columns of C per panel: 16 floats, one Vector512 or two Vector256 per micro-kernel row.</summary>
+    internal const int PanelWidth = PackedMatrix.PanelWidth;
+
+    /// <summary>K block: a 256×16 panel of B is 16 KB, half of L1d.</summary>
+    internal const int KBlock = 256;
+
+    /// <summary>M block: 192×256 floats of A (192 KB) stay in L2 while all panels of B pass by.</summary>
+    internal const int MBlock = 192;
+
+    /// <summary>Panels the matrix-vector path streams at once.</summary>
+    internal const int GemvPanels = 4;
+
+    /// <summary>How B(k, j) is stored.</summary>
+    internal enum Layout
+    {
+        /// <summary><see cref="PackedMatrix"/>: 64-column groups, B(k, j) = data[(⌊j/64⌋·K + k)·64 + j mod 64] (narrower last group).</summary>
+        Packed,
+
+        /// <summary>K×N row-major: B(k, j) = b[k·ldb + j] (the dG·W and Aᵀ·B forms).</summary>
+        RowMajor,
+
+        /// <summary>N×K row-major, used transposed: B(k, j) = b[j·ldb + k] (the x·Wᵀ form with unpacked W).</summary>
+        Transposed,
+    }
+
+    /// <summary>The widest instruction set this machine runs: what the public entry points use.</summary>
+    internal static Isa Best => IsaSupport.Best;
+
+    /// <summary>Whether <paramref name="isa"/> can run here.</summary>
+    internal static bool IsSupported(Isa isa) => IsaSupport.IsSupported(isa);
+
     /// <summary>C (M×N) += A (M×K) · Bᵀ, where B is stored N×K: the x·Wᵀ form of every gate projection.</summary>
+    /// <remarks>B is packed into 16-column panels on the stack as the product goes; when B is a weight used many
+    /// times, pack it once with <see cref="PackedMatrix"/> and call <see cref="AddProductPacked(int, ReadOnlySpan{float}, int, PackedMatrix, Span{float}, int)"/>.</remarks>
     public static void AddProductTransposedB(
         int m, int n, int k,
         ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb,
-        Span<float> c, int ldc)
+        Span<float> c, int ldc) =>
+        AddProductTransposedB(m, n, k, a, lda, b, ldb, c, ldc, Best);
+
+    /// <inheritdoc cref="AddProductTransposedB(int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int)"/>
+    internal static void AddProductTransposedB(
+        int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, Isa isa)
     {
         AssertShape(m, k, a, lda);
         AssertShape(n, k, b, ldb);
         AssertShape(m, n, c, ldc);
-        if (k == 0)
+        if (m == 0 || n == 0 || k == 0)
         {
             return;
         }
 
-        for (int row = 0; row < m; row++)
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            ReadOnlySpan<float> aRow = a.Slice(row * lda, k);
-            Span<float> cRow = c.Slice(row * ldc, n);
-            for (int col = 0; col < n; col++)
-            {
-                cRow[col] += TensorPrimitives.Dot(aRow, b.Slice(col * ldb, k));
-            }
+            Run(isa, m, n, k, pa, lda, 1, pb, ldb, Layout.Transposed, pc, ldc);
+        }
+    }
+
+    /// <summary>C (M×N) += A (M×K) · W'ᵀ with W' (N×K) pre-packed: the hot form of the gate projections.</summary>
+    public static void AddProductPacked(int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc) =>
+        AddProductPacked(m, a, lda, b, c, ldc, Best);
+
+    /// <inheritdoc cref="AddProductPacked(int, ReadOnlySpan{float}, int, PackedMatrix, Span{float}, int)"/>
+    internal static void AddProductPacked(int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc, Isa isa)
+    {
+        int n = b.Rows;
+        int k = b.Columns;
+        AssertShape(m, k, a, lda);
+        AssertShape(m, n, c, ldc);
+        if (m == 0 || n == 0 || k == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pb = b.Data, pc = c)
+        {
+            Run(isa, m, n, k, pa, lda, 1, pb, k, Layout.Packed, pc, ldc);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="AddProductPacked(int, ReadOnlySpan{float}, int, PackedMatrix, Span{float}, int)"/> for the columns
+    /// of the panels [<paramref name="panelStart"/>, <paramref name="panelEnd"/>) only (16 columns a panel, the last one
+    /// ragged): how threads split the columns of one product. C still starts at column 0.
+    /// </summary>
+    internal static void AddProductPacked(int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc, int panelStart, int panelEnd)
+    {
+        int n = b.Rows;
+        int k = b.Columns;
+        AssertShape(m, k, a, lda);
+        AssertShape(m, n, c, ldc);
+        Debug.Assert(0 <= panelStart && panelStart <= panelEnd && panelEnd <= (n + PanelWidth - 1) / PanelWidth, "bad panel range");
+        if (m == 0 || panelStart == panelEnd || k == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pb = b.Data, pc = c)
+        {
+            Run(Best, m, n, k, pa, lda, 1, pb, k, Layout.Packed, pc, ldc, panelStart, panelEnd);
         }
     }
 
@@ -48,29 +136,24 @@ internal static class MatrixMultiply
         int m, int n, int k,
         ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb,
-        Span<float> c, int ldc)
+        Span<float> c, int ldc) =>
+        AddProduct(m, n, k, a, lda, b, ldb, c, ldc, Best);
+
+    /// <inheritdoc cref="AddProduct(int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int)"/>
+    internal static void AddProduct(
+        int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, Isa isa)
     {
         AssertShape(m, k, a, lda);
         AssertShape(k, n, b, ldb);
         AssertShape(m, n, c, ldc);
-        if (n == 0)
+        if (m == 0 || n == 0 || k == 0)
         {
             return;
         }
 
-        for (int row = 0; row < m; row++)
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            Span<float> cRow = c.Slice(row * ldc, n);
-            ReadOnlySpan<float> aRow = a.Slice(row * lda, k);
-            for (int inner = 0; inner < k; inner++)
-            {
-                float scale = aRow[inner];
-                if (scale != 0f)
-                {
-                    // Skipping exact zeros is safe (0·finite adds nothing) and common: masked rows of dG are zero.
-                    TensorPrimitives.MultiplyAdd(b.Slice(inner * ldb, n), scale, cRow, cRow);
-                }
-            }
+            Run(isa, m, n, k, pa, lda, 1, pb, ldb, Layout.RowMajor, pc, ldc);
         }
     }
 
@@ -82,29 +165,25 @@ internal static class MatrixMultiply
         int m, int n, int k,
         ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb,
-        Span<float> c, int ldc)
+        Span<float> c, int ldc) =>
+        AddProductTransposedA(m, n, k, a, lda, b, ldb, c, ldc, Best);
+
+    /// <inheritdoc cref="AddProductTransposedA(int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int)"/>
+    internal static void AddProductTransposedA(
+        int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, Isa isa)
     {
         AssertShape(k, m, a, lda);
         AssertShape(k, n, b, ldb);
         AssertShape(m, n, c, ldc);
-        if (n == 0)
+        if (m == 0 || n == 0 || k == 0)
         {
             return;
         }
 
-        for (int inner = 0; inner < k; inner++)
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            ReadOnlySpan<float> aRow = a.Slice(inner * lda, m);
-            ReadOnlySpan<float> bRow = b.Slice(inner * ldb, n);
-            for (int row = 0; row < m; row++)
-            {
-                float scale = aRow[row];
-                if (scale != 0f)
-                {
-                    Span<float> cRow = c.Slice(row * ldc, n);
-                    TensorPrimitives.MultiplyAdd(bRow, scale, cRow, cRow);
-                }
-            }
+            // a(i, k) = A[k·lda + i]: the micro-kernel's rows are A's columns.
+            Run(isa, m, n, k, pa, 1, lda, pb, ldb, Layout.RowMajor, pc, ldc);
         }
     }
 
@@ -115,7 +194,7 @@ internal static class MatrixMultiply
         for (int row = 0; row < m; row++)
         {
             Span<float> cRow = c.Slice(row * ldc, n);
-            TensorPrimitives.Add(cRow, vector.Slice(0, n), cRow);
+            System.Numerics.Tensors.TensorPrimitives.Add(cRow, vector.Slice(0, n), cRow);
         }
     }
 
@@ -126,14 +205,176 @@ internal static class MatrixMultiply
         Span<float> target = sum.Slice(0, n);
         for (int row = 0; row < m; row++)
         {
-            TensorPrimitives.Add(target, a.Slice(row * lda, n), target);
+            System.Numerics.Tensors.TensorPrimitives.Add(target, a.Slice(row * lda, n), target);
         }
+    }
+
+    private static void Run(
+        Isa isa, int m, int n, int k, float* a, nint aRow, nint aCol, float* b, nint ldb, Layout layout, float* c, nint ldc,
+        int panelStart = 0, int panelEnd = int.MaxValue)
+    {
+        Debug.Assert(IsSupported(isa), "instruction set not available");
+        panelEnd = Math.Min(panelEnd, (n + PanelWidth - 1) / PanelWidth);
+        switch (isa)
+        {
+            case Isa.Vector512:
+                Drive<Kernel512>(m, n, k, a, aRow, aCol, b, ldb, layout, c, ldc, panelStart, panelEnd);
+                break;
+            case Isa.Vector256:
+                Drive<Kernel256>(m, n, k, a, aRow, aCol, b, ldb, layout, c, ldc, panelStart, panelEnd);
+                break;
+            case Isa.Vector128:
+                Drive<Kernel128>(m, n, k, a, aRow, aCol, b, ldb, layout, c, ldc, panelStart, panelEnd);
+                break;
+            default:
+                AddProductScalar(m, n, k, a, aRow, aCol, b, ldb, layout, c, ldc, panelStart, panelEnd);
+                break;
+        }
+    }
+
+    /// <summary>The blocked loops around a micro-kernel (see the class remarks for the order).</summary>
+    private static void Drive<TKernel>(
+        int m, int n, int k, float* a, nint aRow, nint aCol, float* b, nint ldb, Layout layout, float* c, nint ldc, int panelStart, int panelEnd)
+        where TKernel : struct, IMicroKernel
+    {
+
+        // Panels that are not usable in place (transposed B, or the ragged last panel of a row-major B) are
+        // copied, zero-padded to 16 columns, into this stack scratch: one K block of up to 4 panels, 64 KB.
+        bool copies = layout == Layout.Transposed || (layout == Layout.RowMajor && n % PanelWidth != 0);
+        Span<float> scratchSpan = copies ? stackalloc float[GemvPanels * KBlock * PanelWidth] : default;
+        fixed (float* scratch = scratchSpan)
+        {
+            for (int k0 = 0; k0 < k; k0 += KBlock)
+            {
+                int kLen = Math.Min(KBlock, k - k0);
+                float* aBlock = a + (k0 * aCol);
+                if (m == 1)
+                {
+                    // Matrix-vector: groups of 4 panels with one shared stride (for a packed B, the 64-column groups it
+                    // is stored in; for a row-major one, full panels only); the rest one by one.
+                    int p = panelStart;
+                    if (layout == Layout.Packed)
+                    {
+                        for (; p < panelEnd && p % GemvPanels != 0; p++)
+                        {
+                            float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
+                            TKernel.Block(1, aBlock, aRow, aCol, bp, stride, kLen, c + (p * PanelWidth), ldc, Math.Min(PanelWidth, n - (p * PanelWidth)));
+                        }
+                    }
+
+                    int grouped = layout == Layout.RowMajor ? Math.Min(panelEnd, n / PanelWidth) : panelEnd;
+                    for (; p + GemvPanels <= grouped; p += GemvPanels)
+                    {
+                        float* b0 = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
+                        float* b1 = Panel(p + 1, k0, kLen, n, k, b, ldb, layout, scratch + (KBlock * PanelWidth), out _);
+                        float* b2 = Panel(p + 2, k0, kLen, n, k, b, ldb, layout, scratch + (2 * KBlock * PanelWidth), out _);
+                        float* b3 = Panel(p + 3, k0, kLen, n, k, b, ldb, layout, scratch + (3 * KBlock * PanelWidth), out _);
+                        TKernel.Gemv4(aBlock, aCol, b0, b1, b2, b3, stride, kLen, c + (p * PanelWidth), n - (p * PanelWidth));
+                    }
+
+                    for (; p < panelEnd; p++)
+                    {
+                        float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
+                        TKernel.Block(1, aBlock, aRow, aCol, bp, stride, kLen, c + (p * PanelWidth), ldc, Math.Min(PanelWidth, n - (p * PanelWidth)));
+                    }
+
+                    continue;
+                }
+
+                for (int i0 = 0; i0 < m; i0 += MBlock)
+                {
+                    int iEnd = Math.Min(m, i0 + MBlock);
+                    for (int p = panelStart; p < panelEnd; p++)
+                    {
+                        float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
+                        int cols = Math.Min(PanelWidth, n - (p * PanelWidth));
+                        float* cPanel = c + (p * PanelWidth);
+                        int i = i0;
+                        for (; i + TKernel.Rows <= iEnd; i += TKernel.Rows)
+                        {
+                            TKernel.Block(TKernel.Rows, aBlock + (i * aRow), aRow, aCol, bp, stride, kLen, cPanel + (i * ldc), ldc, cols);
+                        }
+
+                        if (i < iEnd)
+                        {
+                            TKernel.Block(iEnd - i, aBlock + (i * aRow), aRow, aCol, bp, stride, kLen, cPanel + (i * ldc), ldc, cols);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the K block [k0, k0 + kLen) of panel p (columns 16p … 16p + 15) of B can be read, 16 consecutive
+    /// floats per k with a stride of <paramref name="stride"/> floats between k and k + 1; copies into
+    /// <paramref name="scratch"/> (zero-padding columns past N) when B's own layout does not fit.
+    /// </summary>
+    private static float* Panel(int p, int k0, int kLen, int n, int k, float* b, nint ldb, Layout layout, float* scratch, out nint stride)
+    {
+        int j0 = p * PanelWidth;
+        int cols = Math.Min(PanelWidth, n - j0);
+        switch (layout)
+        {
+            case Layout.Packed:
+            {
+                int offset = PackedMatrix.PanelOffset(p, n, k, out int groupStride);
+                stride = groupStride;
+                return b + offset + ((nint)k0 * groupStride);
+            }
+
+            case Layout.RowMajor when cols == PanelWidth:
+                stride = ldb;
+                return b + (k0 * ldb) + j0;
+
+            case Layout.RowMajor:
+                for (int kk = 0; kk < kLen; kk++)
+                {
+                    float* source = b + ((k0 + kk) * ldb) + j0;
+                    float* target = scratch + (kk * PanelWidth);
+                    for (int j = 0; j < cols; j++)
+                    {
+                        target[j] = source[j];
+                    }
+
+                    for (int j = cols; j < PanelWidth; j++)
+                    {
+                        target[j] = 0f;
+                    }
+                }
+
+                break;
+
+            default:
+                // Transposed: row j0 + j of the stored N×K matrix is column j of the panel.
+                for (int j = 0; j < cols; j++)
+                {
+                    float* source = b + ((j0 + j) * ldb) + k0;
+                    for (int kk = 0; kk < kLen; kk++)
+                    {
+                        scratch[(kk * PanelWidth) + j] = source[kk];
+                    }
+                }
+
+                for (int j = cols; j < PanelWidth; j++)
+                {
+                    for (int kk = 0; kk < kLen; kk++)
+                    {
+                        scratch[(kk * PanelWidth) + j] = 0f;
+                    }
+                }
+
+                break;
+        }
+
+        stride = PanelWidth;
+        return scratch;
     }
 
     [Conditional("DEBUG")]
     private static void AssertShape(int rows, int cols, ReadOnlySpan<float> matrix, int ld)
     {
         Debug.Assert(rows >= 0 && cols >= 0 && ld >= cols, "bad matrix shape");
-        Debug.Assert(rows == 0 || matrix.Length >= ((rows - 1) * ld) + cols, "matrix span too short");
+        Debug.Assert(rows == 0 || cols == 0 || matrix.Length >= ((rows - 1) * ld) + cols, "matrix span too short");
     }
 }

@@ -190,8 +190,14 @@ public sealed partial class RecurrentLayer
             }
 
             // dh(t−1) += dG_hh · W_hh (for the original GRU only the r and z blocks: its n block multiplies r ⊙ h).
-            int blocks = gru && !o.GruLinearBeforeReset ? 2 * hidden : gatesHidden;
-            MatrixMultiply.AddProduct(batch, outputHidden, blocks, stepHiddenGates, gatesHidden, whh, outputHidden, dhNext, outputHidden);
+            if (gru && !o.GruLinearBeforeReset)
+            {
+                MatrixMultiply.AddProduct(batch, outputHidden, 2 * hidden, stepHiddenGates, gatesHidden, whh, outputHidden, dhNext, outputHidden);
+            }
+            else
+            {
+                MatrixMultiply.AddProductPacked(batch, stepHiddenGates, gatesHidden, PackedHiddenTransposed(unit), dhNext, outputHidden);
+            }
 
             Span<float> swap = dh;
             dh = dhNext;
@@ -298,7 +304,7 @@ public sealed partial class RecurrentLayer
                 outputHidden, hidden, rows, stateGradients, outputHidden, tape.Unprojected.AsSpan(0, rows * hidden), hidden, unit.Projection.Gradients, hidden);
         }
 
-        MatrixMultiply.AddProduct(rows, inputWidth, gatesHidden, gateGradients, gatesHidden, unit.InputWeights.Values, inputWidth, inputGradient, inputWidth);
+        MatrixMultiply.AddProductPacked(rows, gateGradients, gatesHidden, PackedInputTransposed(unit), inputGradient, inputWidth);
     }
 
     private void ValidateBackward(

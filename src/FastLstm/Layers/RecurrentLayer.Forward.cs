@@ -119,6 +119,12 @@ public sealed partial class RecurrentLayer
         int cellSlot = batch * hidden;
         bool lstm = o.HasCellState;
 
+        if (workspace.Team is not null && CanRunParallel())
+        {
+            ForwardUnitParallel(workspace, layer, direction, x, steps, batch, validSteps);
+            return;
+        }
+
         CombineBias(unit, workspace.CombinedBias);
         ProjectInput(unit, steps * batch, gatesHidden, workspace.CombinedBias, x, tape.Gates);
 

@@ -25,16 +25,31 @@ public sealed partial class RecurrentLayer
     }
 
     /// <summary>Fills rows (M, G·H) with the folded bias, then adds x·W_ihᵀ: the input projection of M = T·B or B rows.</summary>
-    internal static void ProjectInput(UnitWeights unit, int rows, int gatesHidden, ReadOnlySpan<float> combinedBias, ReadOnlySpan<float> x, Span<float> gates)
+    internal void ProjectInput(UnitWeights unit, int rows, int gatesHidden, ReadOnlySpan<float> combinedBias, ReadOnlySpan<float> x, Span<float> gates)
     {
         for (int row = 0; row < rows; row++)
         {
             combinedBias.Slice(0, gatesHidden).CopyTo(gates.Slice(row * gatesHidden, gatesHidden));
         }
 
-        MatrixMultiply.AddProductTransposedB(
-            rows, gatesHidden, unit.InputWidth, x, unit.InputWidth, unit.InputWeights.Values, unit.InputWidth, gates, gatesHidden);
+        MatrixMultiply.AddProductPacked(rows, x, unit.InputWidth, PackedInput(unit), gates, gatesHidden);
     }
+
+    // The packed weights of a unit as of the current parameter version (repacked on first use after a change).
+    internal PackedMatrix PackedInput(UnitWeights unit) =>
+        unit.PackedInput.Refresh(Parameters.Version, unit.InputWeights.Shape[0], unit.InputWidth, unit.InputWeights.Values);
+
+    internal PackedMatrix PackedHidden(UnitWeights unit) =>
+        unit.PackedHidden.Refresh(Parameters.Version, unit.HiddenWeights.Shape[0], unit.HiddenWeights.Shape[1], unit.HiddenWeights.Values);
+
+    internal PackedMatrix PackedProjection(UnitWeights unit) =>
+        unit.PackedProjection.Refresh(Parameters.Version, unit.Projection!.Shape[0], unit.Projection.Shape[1], unit.Projection.Values);
+
+    internal PackedMatrix PackedInputTransposed(UnitWeights unit) =>
+        unit.PackedInputTransposed.RefreshTransposed(Parameters.Version, unit.InputWidth, unit.InputWeights.Shape[0], unit.InputWeights.Values);
+
+    internal PackedMatrix PackedHiddenTransposed(UnitWeights unit) =>
+        unit.PackedHiddenTransposed.RefreshTransposed(Parameters.Version, unit.HiddenWeights.Shape[1], unit.HiddenWeights.Shape[0], unit.HiddenWeights.Values);
 
     /// <summary>
     /// One time step of one unit for all B rows, the input projection already in <paramref name="gates"/>.
@@ -68,20 +83,19 @@ public sealed partial class RecurrentLayer
         {
             case CellKind.Lstm:
             {
-                rec.Clear();
-                MatrixMultiply.AddProductTransposedB(batch, gatesHidden, outputHidden, hPrev, outputHidden, whh, outputHidden, rec, gatesHidden);
+                // W_hh·h(t−1) goes straight into the gate pre-activations; the cell then reads one buffer.
+                MatrixMultiply.AddProductPacked(batch, hPrev, outputHidden, PackedHidden(unit), gates, gatesHidden);
                 ReadOnlySpan<float> peephole = unit.Peephole is null ? default : unit.Peephole.Values;
                 if (unit.Projection is null)
                 {
-                    LstmCell.Forward(batch, hidden, gates, rec, cPrev, cNext, tanhCell, hNext, peephole);
+                    LstmCell.Forward(batch, hidden, gates, default, cPrev, cNext, tanhCell, hNext, peephole);
                 }
                 else
                 {
-                    LstmCell.Forward(batch, hidden, gates, rec, cPrev, cNext, tanhCell, unprojected, peephole);
+                    LstmCell.Forward(batch, hidden, gates, default, cPrev, cNext, tanhCell, unprojected, peephole);
                     Span<float> projected = hNext.Slice(0, batch * outputHidden);
                     projected.Clear();
-                    MatrixMultiply.AddProductTransposedB(
-                        batch, outputHidden, hidden, unprojected, hidden, unit.Projection.Values, hidden, projected, outputHidden);
+                    MatrixMultiply.AddProductPacked(batch, unprojected, hidden, PackedProjection(unit), projected, outputHidden);
                 }
 
                 break;
@@ -90,7 +104,7 @@ public sealed partial class RecurrentLayer
             case CellKind.RnnTanh:
             case CellKind.RnnRelu:
                 rec.Clear();
-                MatrixMultiply.AddProductTransposedB(batch, hidden, hidden, hPrev, hidden, whh, hidden, rec, hidden);
+                MatrixMultiply.AddProductPacked(batch, hPrev, hidden, PackedHidden(unit), rec, hidden);
                 RnnCell.Forward(batch * hidden, gates, rec, hNext, Options.Cell == CellKind.RnnRelu);
                 break;
 
@@ -114,7 +128,7 @@ public sealed partial class RecurrentLayer
         if (Options.GruLinearBeforeReset)
         {
             // All three blocks of W_hh·h at once; hn = W_hn h + b_hn is kept for backward (dr needs it).
-            MatrixMultiply.AddProductTransposedB(batch, gatesHidden, hidden, hPrev, hidden, whh, hidden, rec, gatesHidden);
+            MatrixMultiply.AddProductPacked(batch, hPrev, hidden, PackedHidden(unit), rec, gatesHidden);
             GruCell.ForwardResetUpdate(batch, hidden, gates, rec);
             for (int b = 0; b < batch; b++)
             {

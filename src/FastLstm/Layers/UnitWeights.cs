@@ -12,4 +12,12 @@ internal sealed class UnitWeights
     public Parameter? Projection { get; init; }                    // weight_hr: (P, H)
     public required int InputWidth { get; init; }
     public required bool Reverse { get; init; }
+
+    // Packed copies of the weights for the matrix kernels (Kernels/PackedMatrix), rebuilt when
+    // ParameterList.Version moves; see RecurrentLayer.Packed*. Derived data: never read by anything else.
+    public Kernels.PackedMatrix PackedInput { get; } = new();             // W_ih for x·W_ihᵀ
+    public Kernels.PackedMatrix PackedHidden { get; } = new();            // W_hh for h·W_hhᵀ
+    public Kernels.PackedMatrix PackedProjection { get; } = new();        // W_hr for u·W_hrᵀ
+    public Kernels.PackedMatrix PackedInputTransposed { get; } = new();   // W_ihᵀ for dG·W_ih
+    public Kernels.PackedMatrix PackedHiddenTransposed { get; } = new();  // W_hhᵀ for dG·W_hh
 }

@@ -51,6 +51,19 @@ public sealed class RecurrentWorkspace
 
     internal readonly Random DropoutRandom;
 
+    // Threads (Kernels/WorkerTeam): null runs everything on the caller's thread and starts no thread.
+    internal Kernels.WorkerTeam? Team;
+    internal ParallelLstmJobs? ParallelJobs;     // the reusable job objects of RecurrentLayer.Parallel.cs
+
+    /// <summary>Runs this workspace's forward passes on <paramref name="threads"/> threads (1: the caller's only).
+    /// Internal until the public threading option is agreed; see RecurrentLayer.Parallel.cs.</summary>
+    internal void SetThreads(int threads)
+    {
+        Team?.Dispose();
+        Team = threads > 1 ? new Kernels.WorkerTeam(threads) : null;
+        ParallelJobs ??= threads > 1 ? new ParallelLstmJobs() : null;
+    }
+
     internal RecurrentWorkspace(RecurrentLayer owner, int dropoutSeed)
     {
         Owner = owner;

@@ -1,0 +1,42 @@
+namespace FastLstm.Benchmarks.Compare;
+
+/// <summary>FastLstm's forward pass over a whole sequence: <see cref="RecurrentLayer.Forward"/> into a reused workspace.</summary>
+public sealed class FastLstmSequenceWorkload : IWorkload
+{
+    private readonly CaseDefinition _case;
+    private readonly RecurrentLayer _layer;
+    private readonly RecurrentWorkspace _workspace;
+    private readonly float[] _input;
+
+    /// <summary>Builds the layer from the case's weights.</summary>
+    public FastLstmSequenceWorkload(CaseData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _case = data.Definition;
+        _layer = new RecurrentLayer(_case.Options);
+        CaseData.Restore(data.LayerParameters, _layer.Parameters);
+        _workspace = _layer.CreateWorkspace();
+        _input = data.Input;
+    }
+
+    /// <inheritdoc/>
+    public string Implementation => "fastlstm";
+
+    /// <inheritdoc/>
+    public int ThreadsUsed => 1;
+
+    /// <summary>The last output value, so a benchmark can return something that depends on the work.</summary>
+    public float Last => _workspace.Output[^1];
+
+    /// <inheritdoc/>
+    public void Run() => _layer.Forward(_workspace, _input, _case.Steps, _case.Batch);
+
+    /// <inheritdoc/>
+    public float[] Result() =>
+        [.. _workspace.Output, .. _workspace.FinalHidden, .. (_case.Cell == CellKind.Lstm ? _workspace.FinalCell : [])];
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,45 @@
+namespace FastLstm.Benchmarks.Compare;
+
+/// <summary>FastLstm's streaming step: <see cref="RecurrentLayer.Step"/> on a caller-owned state, allocation-free.</summary>
+public sealed class FastLstmStreamingWorkload : IWorkload
+{
+    private readonly CaseDefinition _case;
+    private readonly RecurrentLayer _layer;
+    private readonly RecurrentState _state;
+    private readonly float[] _input;
+    private readonly float[] _output;
+
+    /// <summary>Builds the layer from the case's weights and starts the state at the case's h0 (and c0).</summary>
+    public FastLstmStreamingWorkload(CaseData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _case = data.Definition;
+        _layer = new RecurrentLayer(_case.Options);
+        CaseData.Restore(data.LayerParameters, _layer.Parameters);
+        _state = _layer.CreateState(_case.Batch);
+        data.InitialHidden.CopyTo(_state.Hidden);
+        data.InitialCell.CopyTo(_state.Cell);
+        _input = data.Input;
+        _output = new float[_case.Batch * _case.Hidden];
+    }
+
+    /// <inheritdoc/>
+    public string Implementation => "fastlstm";
+
+    /// <inheritdoc/>
+    public int ThreadsUsed => 1;
+
+    /// <summary>The last output value, so a benchmark can return something that depends on the work.</summary>
+    public float Last => _output[^1];
+
+    /// <inheritdoc/>
+    public void Run() => _layer.Step(_state, _input, _output);
+
+    /// <inheritdoc/>
+    public float[] Result() => [.. _state.Hidden, .. _state.Cell];
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+}

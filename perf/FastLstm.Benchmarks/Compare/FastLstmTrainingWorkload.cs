@@ -1,0 +1,76 @@
+using FastLstm.Training;
+
+namespace FastLstm.Benchmarks.Compare;
+
+/// <summary>
+/// FastLstm's training step, as a user writes it with the public API: zero the gradients, forward (training
+/// mode), dense head over every time step, MSE, the head's backward, the layer's BPTT, one Adam step.
+/// </summary>
+public sealed class FastLstmTrainingWorkload : IWorkload
+{
+    /// <summary>Adam's learning rate, the same for every implementation (PyTorch's default).</summary>
+    public const float LearningRate = 1e-3f;
+
+    private readonly CaseDefinition _case;
+    private readonly RecurrentLayer _layer;
+    private readonly Dense _head;
+    private readonly RecurrentWorkspace _workspace;
+    private readonly Adam _optimizer;
+    private readonly MeanSquaredError _loss = new();
+    private readonly float[] _input;
+    private readonly float[] _target;
+    private readonly float[] _prediction;        // (T·B, 1)
+    private readonly float[] _predictionGradient; // (T·B, 1)
+    private readonly float[] _outputGradient;     // (T, B, H)
+    private double _lastLoss;
+
+    /// <summary>Builds the layer and head from the case's weights, and a fresh Adam.</summary>
+    public FastLstmTrainingWorkload(CaseData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _case = data.Definition;
+        _layer = new RecurrentLayer(_case.Options);
+        CaseData.Restore(data.LayerParameters, _layer.Parameters);
+        _head = new Dense(_case.Hidden, CaseDefinition.HeadOutputs);
+        CaseData.Restore(data.HeadParameters, _head.Parameters);
+        _workspace = _layer.CreateWorkspace();
+        _optimizer = new Adam([_layer.Parameters, _head.Parameters], LearningRate);
+        _input = data.Input;
+        _target = data.Target;
+        int rows = _case.Steps * _case.Batch;
+        _prediction = new float[rows * CaseDefinition.HeadOutputs];
+        _predictionGradient = new float[rows * CaseDefinition.HeadOutputs];
+        _outputGradient = new float[rows * _case.Hidden];
+    }
+
+    /// <inheritdoc/>
+    public string Implementation => "fastlstm";
+
+    /// <inheritdoc/>
+    public int ThreadsUsed => 1;
+
+    /// <summary>The loss of the last step.</summary>
+    public double LastLoss => _lastLoss;
+
+    /// <inheritdoc/>
+    public void Run()
+    {
+        _layer.Parameters.ZeroGradients();
+        _head.Parameters.ZeroGradients();
+        _layer.Forward(_workspace, _input, _case.Steps, _case.Batch, training: true);
+        _head.Forward(_workspace.Output, _prediction);
+        _lastLoss = _loss.Compute(_prediction, _target, CaseDefinition.HeadOutputs, default, _predictionGradient).Mean;
+        _head.Backward(_workspace.Output, _predictionGradient, _outputGradient);
+        _layer.Backward(_workspace, _outputGradient);
+        _optimizer.Step();
+    }
+
+    /// <inheritdoc/>
+    public float[] Result() =>
+        [(float)_lastLoss, .. _layer.Parameters.Gradients, .. _head.Parameters.Gradients, .. _layer.Parameters.Values, .. _head.Parameters.Values];
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+}

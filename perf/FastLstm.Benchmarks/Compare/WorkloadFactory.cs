@@ -1,0 +1,76 @@
+using FastLstm.Benchmarks.Peers;
+
+namespace FastLstm.Benchmarks.Compare;
+
+/// <summary>Builds each implementation of a case: FastLstm's by kind, and the peers.</summary>
+public static class WorkloadFactory
+{
+    /// <summary>The implementations, in table order.</summary>
+    public static readonly string[] Implementations = ["fastlstm", "onnxruntime", "libtorch"];
+
+    /// <summary>Largest |peer − FastLstm| allowed before timing: the race must be on the same work.</summary>
+    public const double Tolerance = 1e-4;
+
+    /// <summary>
+    /// FastLstm's workload for the case. <paramref name="threads"/> is the row's thread setting; FastLstm has no public
+    /// threading option yet, so its workloads run on one thread and say so in <see cref="IWorkload.ThreadsUsed"/>.
+    /// When the engine gains one, this is the place to pass it on.
+    /// </summary>
+    public static IWorkload FastLstm(CaseData data, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _ = threads;
+        return data.Definition.Kind switch
+        {
+            CaseKind.Sequence => new FastLstmSequenceWorkload(data),
+            CaseKind.Streaming => new FastLstmStreamingWorkload(data),
+            _ => new FastLstmTrainingWorkload(data),
+        };
+    }
+
+    /// <summary>Whether <paramref name="impl"/> can run the case at all (ONNX Runtime's package does not train).</summary>
+    public static bool Supports(string impl, CaseDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return impl != "onnxruntime" || definition.Kind != CaseKind.Training;
+    }
+
+    /// <summary>The workload of <paramref name="impl"/> for the case at <paramref name="threads"/> threads.</summary>
+    public static IWorkload Create(string impl, CaseData data, int threads) => impl switch
+    {
+        "fastlstm" => FastLstm(data, threads),
+        "onnxruntime" => new OnnxRuntimePeer(data, threads),
+        "libtorch" => new LibTorchPeer(data, threads),
+        _ => throw new ArgumentException($"Unknown implementation '{impl}'.", nameof(impl)),
+    };
+
+    /// <summary>Largest |a − b|, or +∞ when the lengths differ or a value is NaN in one and not the other.</summary>
+    public static double MaxAbsDiff(float[] a, float[] b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Length != b.Length)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double max = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = Math.Abs((double)a[i] - b[i]);
+            if (double.IsNaN(d))
+            {
+                if (float.IsNaN(a[i]) != float.IsNaN(b[i]))
+                {
+                    return double.PositiveInfinity;
+                }
+
+                continue;
+            }
+
+            max = Math.Max(max, d);
+        }
+
+        return max;
+    }
+}

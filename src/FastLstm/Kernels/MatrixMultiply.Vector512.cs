@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace FastLstm.Kernels;
+
+internal static unsafe partial class MatrixMultiply
+{
+    /// <summary>
+    /// AVX-512 micro-kernel: 8 rows × 16 columns, one Vector512 accumulator per row (8 independent FMA chains,
+    /// enough to cover a 4-cycle FMA latency at 2 FMAs per cycle). Per k: one load of the panel row, 8 broadcasts
+    /// of a(r, k), 8 FMAs. Register use: 8 accumulators + 1 panel row + 1 broadcast of the 32 zmm registers.
+    /// </summary>
+    [SkipLocalsInit]
+    internal readonly struct Kernel512 : IMicroKernel
+    {
+        public static int Rows => 8;
+
+        public static void Block(int rows, float* a, nint aRow, nint aCol, float* b, nint ldb, int kLen, float* c, nint ldc, int cols)
+        {
+            switch (rows)
+            {
+                case 8: Kernel<Rows8>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+                case 7: Kernel<Rows7>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+                case 6: Kernel<Rows6>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+                case 5: Kernel<Rows5>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+                case 4: Kernel<Rows4>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+                case 3: Kernel<Rows3>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+                case 2: Kernel<Rows2>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+                default: Kernel<Rows1>(a, aRow, aCol, b, ldb, kLen, c, ldc, cols); break;
+            }
+        }
+
+        public static void Gemv4(float* a, nint aCol, float* b0, float* b1, float* b2, float* b3, nint ldb, int kLen, float* c, int cols)
+        {
+            // Lanes: acc q holds columns 16q … 16q + 15 of the row; 4 chains, each fed by its own panel stream.
+            Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+            nint ak = 0;
+            nint kb = 0;
+            for (int kk = 0; kk < kLen; kk++)
+            {
+                Vector512<float> x = Vector512.Create(a[ak]);
+                acc0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + kb), acc0);
+                acc1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b1 + kb), acc1);
+                acc2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b2 + kb), acc2);
+                acc3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b3 + kb), acc3);
+                ak += aCol;
+                kb += ldb;
+            }
+
+            AddTo(c, acc0);
+            AddTo(c + PanelWidth, acc1);
+            AddTo(c + (2 * PanelWidth), acc2);
+            if (cols >= 4 * PanelWidth)
+            {
+                AddTo(c + (3 * PanelWidth), acc3);
+            }
+            else
+            {
+                float* lanes = stackalloc float[PanelWidth];
+                acc3.Store(lanes);
+                AddRagged(c + (3 * PanelWidth), cols - (3 * PanelWidth), lanes);
+            }
+        }
+
+        private static void Kernel<TRows>(float* a, nint aRow, nint aCol, float* b, nint ldb, int kLen, float* c, nint ldc, int cols)
+            where TRows : struct, IRowCount
+        {
+            int rows = TRows.Value;
+            PrefetchRows(c, ldc, rows);
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            for (int kk = 0; kk < kLen; kk++)
+            {
+                Vector512<float> bv = Vector512.Load(b);
+
+                // Row r's a(r, k) is at a + r·aRow; walking r by adds keeps the loop to a handful of registers.
+                float* ar = a;
+                c0 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c0);
+                if (rows > 1) { ar += aRow; c1 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c1); }
+                if (rows > 2) { ar += aRow; c2 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c2); }
+                if (rows > 3) { ar += aRow; c3 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c3); }
+                if (rows > 4) { ar += aRow; c4 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c4); }
+                if (rows > 5) { ar += aRow; c5 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c5); }
+                if (rows > 6) { ar += aRow; c6 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c6); }
+                if (rows > 7) { ar += aRow; c7 = Vector512.FusedMultiplyAdd(Vector512.Create(*ar), bv, c7); }
+                a += aCol;
+                b += ldb;
+            }
+
+            if (cols == PanelWidth)
+            {
+                AddTo(c, c0);
+                if (rows > 1) { AddTo(c + ldc, c1); }
+                if (rows > 2) { AddTo(c + (2 * ldc), c2); }
+                if (rows > 3) { AddTo(c + (3 * ldc), c3); }
+                if (rows > 4) { AddTo(c + (4 * ldc), c4); }
+                if (rows > 5) { AddTo(c + (5 * ldc), c5); }
+                if (rows > 6) { AddTo(c + (6 * ldc), c6); }
+                if (rows > 7) { AddTo(c + (7 * ldc), c7); }
+                return;
+            }
+
+            // A ragged last panel: park the sums on the stack, then add the valid columns only.
+            float* lanes = stackalloc float[8 * PanelWidth];
+            c0.Store(lanes);
+            if (rows > 1) { c1.Store(lanes + PanelWidth); }
+            if (rows > 2) { c2.Store(lanes + (2 * PanelWidth)); }
+            if (rows > 3) { c3.Store(lanes + (3 * PanelWidth)); }
+            if (rows > 4) { c4.Store(lanes + (4 * PanelWidth)); }
+            if (rows > 5) { c5.Store(lanes + (5 * PanelWidth)); }
+            if (rows > 6) { c6.Store(lanes + (6 * PanelWidth)); }
+            if (rows > 7) { c7.Store(lanes + (7 * PanelWidth)); }
+            for (int r = 0; r < rows; r++)
+            {
+                AddRagged(c + (r * ldc), cols, lanes + (r * PanelWidth));
+            }
+        }
+
+        /// <summary>c[0 … 16) += sum.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddTo(float* c, Vector512<float> sum) => (Vector512.Load(c) + sum).Store(c);
+    }
+}
