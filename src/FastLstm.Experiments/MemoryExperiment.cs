@@ -20,7 +20,7 @@ public static class MemoryExperiment
         public int Hidden { get; init; } = 32;
 
         /// <summary>--steps: optimizer steps per model (rounded up to whole epochs).</summary>
-        public int Steps { get; init; } = 2000;
+        public int Steps { get; init; } = 6000;
 
         /// <summary>--batch: sequences per step.</summary>
         public int Batch { get; init; } = 32;
@@ -32,13 +32,19 @@ public static class MemoryExperiment
         public int TestCount { get; init; } = 1_000;
 
         /// <summary>--lr: Adam's learning rate.</summary>
-        public double LearningRate { get; init; } = 3e-3;
+        public double LearningRate { get; init; } = 1e-3;
 
         /// <summary>--clip: global gradient-norm clip.</summary>
         public float Clip { get; init; } = 1f;
 
         /// <summary>--seed.</summary>
         public int Seed { get; init; } = 1;
+
+        /// <summary>--models: which of RNN, LSTM, GRU to train.</summary>
+        public string[] Models { get; init; } = ["RNN", "LSTM", "GRU"];
+
+        /// <summary>--forget-bias: LSTM only; initial forget-gate bias (NaN keeps PyTorch's init).</summary>
+        public double ForgetBias { get; init; } = double.NaN;
 
         /// <summary>--threads: models trained at once.</summary>
         public int Threads { get; init; } = 2;
@@ -60,12 +66,14 @@ public static class MemoryExperiment
                 Clip = (float)args.Get("clip", d.Clip),
                 Seed = args.Get("seed", d.Seed),
                 Threads = args.Get("threads", d.Threads),
+                Models = args.Get("models", string.Join(',', d.Models)).Split(','),
+                ForgetBias = args.Get("forget-bias", d.ForgetBias),
             };
         }
     }
 
     /// <summary>One cell of the table.</summary>
-    public sealed record Result(string Model, int Length, double TestAccuracy, double TestCrossEntropy, int Steps, double Seconds);
+    public sealed record Result(string Model, int Length, double TestAccuracy, double TestCrossEntropy, int Steps, int BestEpoch, double Seconds);
 
     /// <summary>Runs every (model, T) and writes memory.csv.</summary>
     public static IReadOnlyList<Result> Run(Settings settings, string outputDirectory, TextWriter log)
@@ -77,7 +85,10 @@ public static class MemoryExperiment
         {
             foreach (CellKind cell in ModelFactory.Cells)
             {
-                jobs.Add((cell, length));
+                if (settings.Models.Contains(ModelFactory.Name(cell), StringComparer.OrdinalIgnoreCase))
+                {
+                    jobs.Add((cell, length));
+                }
             }
         }
 
@@ -88,16 +99,16 @@ public static class MemoryExperiment
             lock (log)
             {
                 Result r = results[i];
-                log.WriteLine($"temporal order T={r.Length,4} {r.Model,-4}: accuracy {r.TestAccuracy:P1}, cross-entropy {r.TestCrossEntropy:F4} (chance 25%, {TemporalOrder.ChanceCrossEntropy:F4}), {r.Seconds:F0} s");
+                log.WriteLine($"temporal order T={r.Length,4} {r.Model,-4}: accuracy {r.TestAccuracy:P1}, cross-entropy {r.TestCrossEntropy:F4} (chance 25%, {TemporalOrder.ChanceCrossEntropy:F4}), best epoch {r.BestEpoch}, {r.Seconds:F0} s");
             }
         });
 
         using var table = new CsvTable(Path.Combine(outputDirectory, "memory.csv"),
-            "task", "model", "T", "hidden", "steps", "test_accuracy", "test_cross_entropy", "chance_accuracy", "chance_cross_entropy", "seconds");
+            "task", "model", "T", "hidden", "steps", "test_accuracy", "test_cross_entropy", "chance_accuracy", "chance_cross_entropy", "best_epoch", "seconds");
         foreach (Result r in results.OrderBy(r => r.Length).ThenBy(r => Array.IndexOf(["RNN", "LSTM", "GRU"], r.Model)))
         {
             table.Row("temporal-order", r.Model, r.Length, settings.Hidden, r.Steps, r.TestAccuracy, r.TestCrossEntropy,
-                TemporalOrder.ChanceAccuracy, TemporalOrder.ChanceCrossEntropy, Math.Round(r.Seconds, 1));
+                TemporalOrder.ChanceAccuracy, TemporalOrder.ChanceCrossEntropy, r.BestEpoch, Math.Round(r.Seconds, 1));
         }
 
         return results;
@@ -112,6 +123,11 @@ public static class MemoryExperiment
         SequenceDataset validation = TemporalOrder.Generate(settings.TestCount, length, settings.Seed + 1);
         SequenceDataset test = TemporalOrder.Generate(settings.TestCount, length, settings.Seed + 2);
         RecurrentModel model = ModelFactory.Build(cell, TemporalOrder.InputSize, settings.Hidden, TemporalOrder.Classes, HeadMode.LastStep, settings.Seed);
+        if (cell == CellKind.Lstm && !double.IsNaN(settings.ForgetBias))
+        {
+            ModelFactory.SetForgetBias(model, (float)settings.ForgetBias);
+        }
+
         int stepsPerEpoch = (train.Count + settings.Batch - 1) / settings.Batch;
         var trainer = new Trainer(model, new SoftmaxCrossEntropy(), new Adam(model.Parameters, (float)settings.LearningRate), new TrainerOptions
         {
@@ -124,6 +140,6 @@ public static class MemoryExperiment
 
         TrainingResult result = trainer.Fit(train, validation);
         MetricValues metrics = trainer.Evaluate(test);
-        return new Result(ModelFactory.Name(cell), length, metrics.Accuracy, metrics.Loss, (int)result.Steps, clock.Elapsed.TotalSeconds);
+        return new Result(ModelFactory.Name(cell), length, metrics.Accuracy, metrics.Loss, (int)result.Steps, result.BestEpoch, clock.Elapsed.TotalSeconds);
     }
 }

@@ -13,8 +13,8 @@ public static class Usage
                      --lr 0.001 --clip 1 --seed 1 --threads 2 --models RNN,LSTM,GRU
                      --forget-bias <b> (LSTM forget-gate bias init; default: PyTorch init)
           memory     RNN/LSTM/GRU on the temporal-order task (1997), accuracy and cross-entropy vs chance -> memory.csv
-                     --lengths 50,100,200 --hidden 32 --steps 2000 --batch 32 --train 6400 --test 1000
-                     --lr 0.003 --clip 1 --seed 1 --threads 2
+                     --lengths 50,100,200 --hidden 32 --steps 6000 --batch 32 --train 6400 --test 1000
+                     --lr 0.001 --clip 1 --seed 1 --threads 2 --models RNN,LSTM,GRU --forget-bias <b>
           gradients  |dL/dh_t| per step for untrained/trained RNN and LSTM; exploding RNN with/without clipping
                      -> gradient_norms.csv, gradient_summary.csv, exploding_steps.csv, exploding_training.csv,
                         exploding_summary.csv

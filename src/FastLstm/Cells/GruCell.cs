@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using FastLstm.Kernels;
 
 namespace FastLstm.Cells;
 
@@ -85,35 +88,121 @@ internal static class GruCell
     /// <param name="linearBeforeReset">The form.</param>
     public static void BackwardRow(
         int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dh,
-        Span<float> dGatesInput, Span<float> dGatesHidden, Span<float> dhPrev, bool linearBeforeReset)
+        Span<float> dGatesInput, Span<float> dGatesHidden, Span<float> dhPrev, bool linearBeforeReset) =>
+        BackwardRow(hidden, gates, hn, hPrev, dh, dGatesInput, dGatesHidden, dhPrev, linearBeforeReset, Isa.Vector512);
+
+    /// <summary>As the public overload, with vector blocks no wider than <paramref name="widest"/> (tests force each level).</summary>
+    internal static unsafe void BackwardRow(
+        int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dh,
+        Span<float> dGatesInput, Span<float> dGatesHidden, Span<float> dhPrev, bool linearBeforeReset, Isa widest)
     {
-        for (int j = 0; j < hidden; j++)
+        Debug.Assert(gates.Length >= 3 * hidden && dGatesInput.Length >= 3 * hidden && dGatesHidden.Length >= 3 * hidden, "gates too short");
+        Debug.Assert(hPrev.Length >= hidden && dh.Length >= hidden && dhPrev.Length >= hidden, "rows too short");
+        Debug.Assert(!linearBeforeReset || hn.Length >= hidden, "hn too short");
+        fixed (float* pg = gates, phn = hn, php = hPrev, pdh = dh, pdi = dGatesInput, pdg = dGatesHidden, pdp = dhPrev)
         {
-            float r = gates[j];
-            float z = gates[hidden + j];
-            float n = gates[(2 * hidden) + j];
-            float dhj = dh[j];
-
-            float dAn = dhj * (1f - z) * (1f - (n * n));
-            float dAz = dhj * (hPrev[j] - n) * z * (1f - z);
-            dhPrev[j] += dhj * z;
-
-            dGatesInput[hidden + j] = dAz;
-            dGatesHidden[hidden + j] = dAz;
-            dGatesInput[(2 * hidden) + j] = dAn;
-            if (linearBeforeReset)
+            var row = new GradientRow(hidden, pg, linearBeforeReset ? phn : null, php, pdh, pdi, pdg, pdp);
+            int j = 0;
+            if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
             {
-                float hnj = hn[j];
-                float dAr = dAn * hnj * r * (1f - r);
-                dGatesHidden[(2 * hidden) + j] = dAn * r;
-                dGatesInput[j] = dAr;
-                dGatesHidden[j] = dAr;
+                j = BackwardVector<VectorOps512, Vector512<float>>(in row, j);
+            }
+
+            if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
+            {
+                j = BackwardVector<VectorOps256, Vector256<float>>(in row, j);
+            }
+
+            if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
+            {
+                j = BackwardVector<VectorOps128, Vector128<float>>(in row, j);
+            }
+
+            BackwardScalar(in row, j);
+        }
+    }
+
+    private static unsafe int BackwardVector<TOps, TVec>(in GradientRow row, int start)
+        where TOps : struct, IVectorOps<TVec>
+        where TVec : struct
+    {
+        int hidden = row.Hidden;
+        TVec one = TOps.Broadcast(1f);
+        int j = start;
+        for (; j <= hidden - TOps.Count; j += TOps.Count)
+        {
+            // Lanes j … j + Count − 1 of the r, z and n blocks (H apart).
+            TVec r = TOps.Load(row.Gates + j);
+            TVec z = TOps.Load(row.Gates + hidden + j);
+            TVec n = TOps.Load(row.Gates + (2 * hidden) + j);
+            TVec dh = TOps.Load(row.Dh + j);
+
+            TVec dAn = TOps.Multiply(TOps.Multiply(dh, TOps.Subtract(one, z)), TOps.Subtract(one, TOps.Multiply(n, n)));
+            TVec dAz = TOps.Multiply(TOps.Multiply(TOps.Multiply(dh, TOps.Subtract(TOps.Load(row.HPrev + j), n)), z), TOps.Subtract(one, z));
+            TOps.Store(TOps.Add(TOps.Load(row.DhPrev + j), TOps.Multiply(dh, z)), row.DhPrev + j);
+
+            TOps.Store(dAz, row.DGatesInput + hidden + j);
+            TOps.Store(dAz, row.DGatesHidden + hidden + j);
+            TOps.Store(dAn, row.DGatesInput + (2 * hidden) + j);
+            if (row.Hn != null)
+            {
+                TVec dAr = TOps.Multiply(TOps.Multiply(TOps.Multiply(dAn, TOps.Load(row.Hn + j)), r), TOps.Subtract(one, r));
+                TOps.Store(TOps.Multiply(dAn, r), row.DGatesHidden + (2 * hidden) + j);
+                TOps.Store(dAr, row.DGatesInput + j);
+                TOps.Store(dAr, row.DGatesHidden + j);
             }
             else
             {
-                dGatesHidden[(2 * hidden) + j] = dAn;
+                TOps.Store(dAn, row.DGatesHidden + (2 * hidden) + j);
             }
         }
+
+        return j;
+    }
+
+    /// <summary>The scalar reference of <see cref="BackwardVector{TOps, TVec}"/>, for lanes [start, H).</summary>
+    private static unsafe void BackwardScalar(in GradientRow row, int start)
+    {
+        int hidden = row.Hidden;
+        for (int j = start; j < hidden; j++)
+        {
+            float r = row.Gates[j];
+            float z = row.Gates[hidden + j];
+            float n = row.Gates[(2 * hidden) + j];
+            float dhj = row.Dh[j];
+
+            float dAn = dhj * (1f - z) * (1f - (n * n));
+            float dAz = dhj * (row.HPrev[j] - n) * z * (1f - z);
+            row.DhPrev[j] += dhj * z;
+
+            row.DGatesInput[hidden + j] = dAz;
+            row.DGatesHidden[hidden + j] = dAz;
+            row.DGatesInput[(2 * hidden) + j] = dAn;
+            if (row.Hn != null)
+            {
+                float dAr = dAn * row.Hn[j] * r * (1f - r);
+                row.DGatesHidden[(2 * hidden) + j] = dAn * r;
+                row.DGatesInput[j] = dAr;
+                row.DGatesHidden[j] = dAr;
+            }
+            else
+            {
+                row.DGatesHidden[(2 * hidden) + j] = dAn;
+            }
+        }
+    }
+
+    /// <summary>The pointers of one row of the GRU backward; Hn is null for linear_before_reset = 0.</summary>
+    private readonly unsafe struct GradientRow(int hidden, float* gates, float* hn, float* hPrev, float* dh, float* dGatesInput, float* dGatesHidden, float* dhPrev)
+    {
+        public readonly int Hidden = hidden;
+        public readonly float* Gates = gates;                // (3H) activated r|z|n
+        public readonly float* Hn = hn;                      // (H) or null
+        public readonly float* HPrev = hPrev;                // (H)
+        public readonly float* Dh = dh;                      // (H)
+        public readonly float* DGatesInput = dGatesInput;    // (3H) written
+        public readonly float* DGatesHidden = dGatesHidden;  // (3H) written
+        public readonly float* DhPrev = dhPrev;              // (H) accumulated
     }
 
     /// <summary>Second half for linear_before_reset = 0: from d(r ⊙ h) to the r pre-activation and dh(t−1).</summary>

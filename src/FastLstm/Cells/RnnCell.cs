@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using FastLstm.Kernels;
 
 namespace FastLstm.Cells;
 
@@ -28,12 +31,54 @@ internal static class RnnCell
     }
 
     /// <summary>dA = dh ⊙ act'(a), from the step's output h.</summary>
-    public static void BackwardRow(int hidden, ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dA, bool relu)
+    public static void BackwardRow(int hidden, ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dA, bool relu) =>
+        BackwardRow(hidden, h, dh, dA, relu, Isa.Vector512);
+
+    /// <summary>As the public overload, with vector blocks no wider than <paramref name="widest"/> (tests force each level).</summary>
+    internal static unsafe void BackwardRow(int hidden, ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dA, bool relu, Isa widest)
     {
-        for (int j = 0; j < hidden; j++)
+        Debug.Assert(h.Length >= hidden && dh.Length >= hidden && dA.Length >= hidden, "spans too short");
+        fixed (float* ph = h, pdh = dh, pda = dA)
         {
-            float hj = h[j];
-            dA[j] = relu ? (hj > 0f ? dh[j] : 0f) : dh[j] * (1f - (hj * hj));
+            int j = 0;
+            if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
+            {
+                j = BackwardVector<VectorOps512, Vector512<float>>(hidden, ph, pdh, pda, relu, j);
+            }
+
+            if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
+            {
+                j = BackwardVector<VectorOps256, Vector256<float>>(hidden, ph, pdh, pda, relu, j);
+            }
+
+            if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
+            {
+                j = BackwardVector<VectorOps128, Vector128<float>>(hidden, ph, pdh, pda, relu, j);
+            }
+
+            // The scalar reference (and tail): the same operations as the vector body, lane by lane.
+            for (; j < hidden; j++)
+            {
+                float hj = ph[j];
+                pda[j] = relu ? (hj > 0f ? pdh[j] : 0f) : pdh[j] * (1f - (hj * hj));
+            }
         }
+    }
+
+    private static unsafe int BackwardVector<TOps, TVec>(int hidden, float* h, float* dh, float* dA, bool relu, int start)
+        where TOps : struct, IVectorOps<TVec>
+        where TVec : struct
+    {
+        TVec zero = TOps.Broadcast(0f);
+        TVec one = TOps.Broadcast(1f);
+        int j = start;
+        for (; j <= hidden - TOps.Count; j += TOps.Count)
+        {
+            TVec hj = TOps.Load(h + j);
+            TVec g = TOps.Load(dh + j);
+            TOps.Store(relu ? TOps.Select(TOps.LessThan(zero, hj), g, zero) : TOps.Multiply(g, TOps.Subtract(one, TOps.Multiply(hj, hj))), dA + j);
+        }
+
+        return j;
     }
 }

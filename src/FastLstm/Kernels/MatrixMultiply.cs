@@ -21,8 +21,8 @@ namespace FastLstm.Kernels;
 /// <para>Summation order, the same on every path and for every M, N, thread split and instruction set: each
 /// element of C gets, per K block in increasing order, C += (((0 + a₀b₀) + a₁b₁) + …), one fused multiply-add per
 /// k. So results are bit-identical run to run, a row's result does not depend on the batch it is in (a
-/// <see cref="RecurrentLayer.Step"/> equals the same row of a forward pass), and where the hardware has FMA
-/// the SIMD paths equal the scalar path bit for bit.</para>
+/// <see cref="RecurrentLayer.Step"/> equals the same row of a forward pass; threads that split rows or column
+/// panels give the one-thread result), and where the hardware has FMA the SIMD paths equal the scalar path bit for bit.</para>
 /// </remarks>
 [SkipLocalsInit]
 internal static unsafe partial class MatrixMultiply
@@ -239,9 +239,11 @@ internal static unsafe partial class MatrixMultiply
     {
 
         // Panels that are not usable in place (transposed B, or the ragged last panel of a row-major B) are
-        // copied, zero-padded to 16 columns, into this stack scratch: one K block of up to 4 panels, 64 KB.
+        // copied, zero-padded to 16 columns, into this stack scratch: one K block of one panel (4 for the
+        // matrix-vector path), at most 64 KB.
         bool copies = layout == Layout.Transposed || (layout == Layout.RowMajor && n % PanelWidth != 0);
-        Span<float> scratchSpan = copies ? stackalloc float[GemvPanels * KBlock * PanelWidth] : default;
+        int scratchLength = copies ? (m == 1 ? GemvPanels : 1) * Math.Min(k, KBlock) * PanelWidth : 0;
+        Span<float> scratchSpan = copies ? stackalloc float[scratchLength] : default;
         fixed (float* scratch = scratchSpan)
         {
             for (int k0 = 0; k0 < k; k0 += KBlock)
@@ -266,9 +268,9 @@ internal static unsafe partial class MatrixMultiply
                     for (; p + GemvPanels <= grouped; p += GemvPanels)
                     {
                         float* b0 = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
-                        float* b1 = Panel(p + 1, k0, kLen, n, k, b, ldb, layout, scratch + (KBlock * PanelWidth), out _);
-                        float* b2 = Panel(p + 2, k0, kLen, n, k, b, ldb, layout, scratch + (2 * KBlock * PanelWidth), out _);
-                        float* b3 = Panel(p + 3, k0, kLen, n, k, b, ldb, layout, scratch + (3 * KBlock * PanelWidth), out _);
+                        float* b1 = Panel(p + 1, k0, kLen, n, k, b, ldb, layout, scratch + (kLen * PanelWidth), out _);
+                        float* b2 = Panel(p + 2, k0, kLen, n, k, b, ldb, layout, scratch + (2 * kLen * PanelWidth), out _);
+                        float* b3 = Panel(p + 3, k0, kLen, n, k, b, ldb, layout, scratch + (3 * kLen * PanelWidth), out _);
                         TKernel.Gemv4(aBlock, aCol, b0, b1, b2, b3, stride, kLen, c + (p * PanelWidth), n - (p * PanelWidth));
                     }
 

@@ -36,6 +36,7 @@ public sealed partial class Trainer
         for (int epoch = Options.InitialEpoch; epoch < Options.Epochs; epoch++)
         {
             FillOrder(order, epoch);
+            BeginEpoch(epoch);
             _metrics.Reset();
             for (int b = 0; b < batches; b++)
             {

@@ -40,6 +40,7 @@ public sealed partial class Trainer
         for (int epoch = Options.InitialEpoch; epoch < Options.Epochs; epoch++)
         {
             carried.Reset();
+            BeginEpoch(epoch);
             _metrics.Reset();
             for (int c = 0; c < chunks; c++)
             {

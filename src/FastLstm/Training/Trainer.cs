@@ -16,7 +16,7 @@ namespace FastLstm.Training;
 /// </remarks>
 public sealed partial class Trainer
 {
-    private readonly ModelWorkspace _workspace;
+    private ModelWorkspace _workspace;   // replaced per epoch when the model has dropout (Trainer.Epoch.cs)
     private readonly MetricAccumulator _metrics;
     private readonly MetricAccumulator _evaluationMetrics;
     private float[] _outputGradient = [];

@@ -2,13 +2,6 @@ using System.Diagnostics;
 
 namespace FastLstm.Kernels;
 
-/// <summary>A piece of work split into parts; part p of P runs on thread p of a <see cref="WorkerTeam"/>.</summary>
-internal interface ITeamJob
-{
-    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>. Must not throw.</summary>
-    void Execute(int part, int parts);
-}
-
 /// <summary>
 /// The caller's thread plus <c>Size − 1</c> dedicated background threads that run one <see cref="ITeamJob"/> at a
 /// time: <see cref="Run"/> is a fork and a join with no allocation and no thread-pool hop, cheap enough to use once

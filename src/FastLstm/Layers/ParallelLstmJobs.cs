@@ -1,0 +1,9 @@
+namespace FastLstm;
+
+/// <summary>The job objects one workspace reuses for its threaded forward passes (allocated once).</summary>
+internal sealed class ParallelLstmJobs
+{
+    public ProjectionJob Projection { get; } = new();
+
+    public StepJob Step { get; } = new();
+}

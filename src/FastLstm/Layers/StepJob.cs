@@ -1,0 +1,75 @@
+using FastLstm.Cells;
+using FastLstm.Kernels;
+
+namespace FastLstm;
+
+/// <summary>
+/// One LSTM time step: gates += h(t−1)·W_hhᵀ, then the cell. Split by batch rows when there are at least as many
+/// rows as threads, else by hidden units (each thread: the same units of all four gate blocks, then their cell).
+/// </summary>
+internal sealed unsafe class StepJob : ITeamJob
+{
+    private PackedMatrix _weights = null!;
+    private int _batch;
+    private int _hidden;
+    private float* _gates;
+    private float* _hPrev;
+    private float* _cPrev;
+    private float* _hNext;
+    private float* _cNext;
+    private float* _tanhC;
+    private float* _peephole;
+
+    public void Set(PackedMatrix weights, int batch, int hidden, float* gates, float* hPrev, float* cPrev, float* hNext, float* cNext, float* tanhC, float* peephole)
+    {
+        _weights = weights;
+        _batch = batch;
+        _hidden = hidden;
+        _gates = gates;
+        _hPrev = hPrev;
+        _cPrev = cPrev;
+        _hNext = hNext;
+        _cNext = cNext;
+        _tanhC = tanhC;
+        _peephole = peephole;
+    }
+
+    public void Execute(int part, int parts)
+    {
+        int hidden = _hidden;
+        int g4 = 4 * hidden;
+        ReadOnlySpan<float> peephole = _peephole == null ? default : new ReadOnlySpan<float>(_peephole, 3 * hidden);
+        if (_batch >= parts)
+        {
+            (int b0, int b1) = ParallelSplit.Range(_batch, part, parts, 1);
+            int n = b1 - b0;
+            var gates = new Span<float>(_gates + ((long)b0 * g4), n * g4);
+            MatrixMultiply.AddProductPacked(n, new ReadOnlySpan<float>(_hPrev + ((long)b0 * hidden), n * hidden), hidden, _weights, gates, g4);
+            LstmCell.Forward(
+                n, hidden, gates, default, new ReadOnlySpan<float>(_cPrev + ((long)b0 * hidden), n * hidden),
+                new Span<float>(_cNext + ((long)b0 * hidden), n * hidden), new Span<float>(_tanhC + ((long)b0 * hidden), n * hidden),
+                new Span<float>(_hNext + ((long)b0 * hidden), n * hidden), peephole);
+            return;
+        }
+
+        // Units [u0, u1) of every gate block: whole 64-column groups of W_hh where H allows, else 16-column panels.
+        (int u0, int u1) = ParallelSplit.Range(hidden, part, parts, hidden >= 64 * parts ? 64 : 16);
+        if (u0 == u1)
+        {
+            return;
+        }
+
+        int all = _batch * hidden;
+        var allGates = new Span<float>(_gates, _batch * g4);
+        var hPrev = new ReadOnlySpan<float>(_hPrev, all);
+        for (int g = 0; g < 4; g++)
+        {
+            int first = (g * hidden) + u0;
+            MatrixMultiply.AddProductPacked(_batch, hPrev, hidden, _weights, allGates, g4, first / 16, ((g * hidden) + u1 + 15) / 16);
+        }
+
+        LstmCell.Forward(
+            _batch, hidden, u0, u1, allGates, default, new ReadOnlySpan<float>(_cPrev, all), new Span<float>(_cNext, all),
+            new Span<float>(_tanhC, all), new Span<float>(_hNext, all), peephole);
+    }
+}
