@@ -9,13 +9,15 @@ public sealed class FastLstmSequenceWorkload : IWorkload
     private readonly float[] _input;
 
     /// <summary>Builds the layer from the case's weights.</summary>
-    public FastLstmSequenceWorkload(CaseData data)
+    public FastLstmSequenceWorkload(CaseData data, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
         _case = data.Definition;
         _layer = new RecurrentLayer(_case.Options);
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
-        _workspace = _layer.CreateWorkspace();
+        // Only the LSTM forward pass has a threaded path today; elsewhere the row says it ran on one thread.
+        ThreadsUsed = _layer.CanRunParallel() ? threads : 1;
+        _workspace = _layer.CreateWorkspace(threads: ThreadsUsed);
         _input = data.Input;
     }
 
@@ -23,7 +25,7 @@ public sealed class FastLstmSequenceWorkload : IWorkload
     public string Implementation => "fastlstm";
 
     /// <inheritdoc/>
-    public int ThreadsUsed => 1;
+    public int ThreadsUsed { get; }
 
     /// <summary>The last output value, so a benchmark can return something that depends on the work.</summary>
     public float Last => _workspace.Output[^1];
@@ -36,7 +38,5 @@ public sealed class FastLstmSequenceWorkload : IWorkload
         [.. _workspace.Output, .. _workspace.FinalHidden, .. (_case.Cell == CellKind.Lstm ? _workspace.FinalCell : [])];
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _workspace.Dispose();
 }

@@ -12,17 +12,16 @@ public static class WorkloadFactory
     public const double Tolerance = 1e-4;
 
     /// <summary>
-    /// FastLstm's workload for the case. <paramref name="threads"/> is the row's thread setting; FastLstm has no public
-    /// threading option yet, so its workloads run on one thread and say so in <see cref="IWorkload.ThreadsUsed"/>.
-    /// When the engine gains one, this is the place to pass it on.
+    /// FastLstm's workload for the case. <paramref name="threads"/> is the row's thread setting; the sequence forward
+    /// pass takes it (RecurrentLayer.CreateWorkspace(threads:)); streaming steps and training run on one thread today
+    /// and say so in <see cref="IWorkload.ThreadsUsed"/>.
     /// </summary>
     public static IWorkload FastLstm(CaseData data, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _ = threads;
         return data.Definition.Kind switch
         {
-            CaseKind.Sequence => new FastLstmSequenceWorkload(data),
+            CaseKind.Sequence => new FastLstmSequenceWorkload(data, threads),
             CaseKind.Streaming => new FastLstmStreamingWorkload(data),
             _ => new FastLstmTrainingWorkload(data),
         };

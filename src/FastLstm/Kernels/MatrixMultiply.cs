@@ -15,9 +15,12 @@ namespace FastLstm.Kernels;
 /// (<see cref="Kernel512"/>, <see cref="Kernel256"/>, <see cref="Kernel128"/>), with the scalar
 /// <see cref="AddProductScalar"/> as the reference path and the fallback.</para>
 /// <para>Blocking (BLIS's loop order): K in blocks of <see cref="KBlock"/>, M in blocks of <see cref="MBlock"/>, N in
-/// panels of 16 columns. A panel of B (≤ 256×16 floats, 16 KB) stays in L1 while the micro-kernel sweeps the rows
-/// of the M block (in L2). One row of A (M = 1, batch-1 inference) takes the matrix-vector path, which streams
-/// 4 panels at once so that enough independent accumulators hide the FMA latency.</para>
+/// panels of 16 columns. The K block of a panel of B (≤ 256×16 floats, 16 KB; in a <see cref="PackedMatrix"/> its
+/// steps lie 256 bytes apart inside a 64-column group) stays in L1 while the micro-kernel sweeps the rows of the M
+/// block (in L2); each micro-kernel prefetches the C rows it will add to, which matters when C is a fresh gate row
+/// from memory. One row of A (M = 1, batch-1 inference) takes the matrix-vector path, which streams 4 panels (a
+/// packed group: one sequential stream) at once, with enough independent accumulators to hide the FMA latency;
+/// it is bound by the bandwidth of the cache level the weights live in, not by FMAs.</para>
 /// <para>Summation order, the same on every path and for every M, N, thread split and instruction set: each
 /// element of C gets, per K block in increasing order, C += (((0 + a₀b₀) + a₁b₁) + …), one fused multiply-add per
 /// k. So results are bit-identical run to run, a row's result does not depend on the batch it is in (a

@@ -6,7 +6,7 @@ public sealed partial class RecurrentLayer
 {
     /// <summary>Whether <see cref="ForwardUnitParallel"/> covers this architecture: an LSTM without projection whose
     /// H is a multiple of 16 (so units split on whole 16-column panels of W_hh).</summary>
-    private bool CanRunParallel() => Options.Cell == CellKind.Lstm && Options.ProjectionSize == 0 && Options.HiddenSize % 16 == 0;
+    internal bool CanRunParallel() => Options.Cell == CellKind.Lstm && Options.ProjectionSize == 0 && Options.HiddenSize % 16 == 0;
 
     /// <summary>
     /// <see cref="ForwardUnit"/> on the workspace's <see cref="WorkerTeam"/>: the input projection split by rows, and

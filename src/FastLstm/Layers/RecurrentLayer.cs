@@ -65,7 +65,28 @@ public sealed partial class RecurrentLayer
 
     /// <summary>A workspace for <see cref="Forward"/> and <see cref="Backward"/>; keep it and reuse it.</summary>
     /// <param name="dropoutSeed">Seed of the dropout masks drawn in training mode.</param>
-    public RecurrentWorkspace CreateWorkspace(int dropoutSeed = 0) => new(this, dropoutSeed);
+    /// <param name="threads">Threads a forward pass may use, the caller's included. 1 (the default) starts no thread
+    /// and uses no thread pool; more starts <c>threads − 1</c> dedicated workers that the workspace owns until
+    /// <see cref="RecurrentWorkspace.Dispose"/>. Results are bit-identical for every thread count. Today the LSTM
+    /// forward pass (without projection, H a multiple of 16) uses them; other paths run on the caller's thread.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is outside 1 … 256.</exception>
+    public RecurrentWorkspace CreateWorkspace(int dropoutSeed = 0, int threads = 1)
+    {
+        if (threads is < 1 or > MaxThreads)
+        {
+            ThrowHelper.OutOfRange(nameof(threads), $"threads must be between 1 and {MaxThreads}; got {threads}.");
+        }
+
+        var workspace = new RecurrentWorkspace(this, dropoutSeed);
+        if (threads > 1)
+        {
+            workspace.SetThreads(threads);
+        }
+
+        return workspace;
+    }
+
+    private const int MaxThreads = 256;
 
     /// <summary>A zero state for <see cref="Step"/> with <paramref name="batchSize"/> independent streams.</summary>
     /// <exception cref="InvalidOperationException">The layer is bidirectional: a reverse direction cannot stream.</exception>

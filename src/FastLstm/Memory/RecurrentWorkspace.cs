@@ -10,7 +10,7 @@ namespace FastLstm;
 /// A workspace belongs to one layer and one thread at a time; a layer can serve several workspaces on several
 /// threads concurrently for inference. The spans it exposes stay valid until the next call that uses it.
 /// </remarks>
-public sealed class RecurrentWorkspace
+public sealed class RecurrentWorkspace : IDisposable
 {
     // Per layer l and direction d: units[l * D + d].
     internal readonly UnitTape[] Units;
@@ -55,8 +55,7 @@ public sealed class RecurrentWorkspace
     internal Kernels.WorkerTeam? Team;
     internal ParallelLstmJobs? ParallelJobs;     // the reusable job objects of RecurrentLayer.Parallel.cs
 
-    /// <summary>Runs this workspace's forward passes on <paramref name="threads"/> threads (1: the caller's only).
-    /// Internal until the public threading option is agreed; see RecurrentLayer.Parallel.cs.</summary>
+    /// <summary>Runs this workspace's forward passes on <paramref name="threads"/> threads (1: the caller's only).</summary>
     internal void SetThreads(int threads)
     {
         Team?.Dispose();
@@ -85,6 +84,16 @@ public sealed class RecurrentWorkspace
         }
 
         DropoutRandom = new Random(dropoutSeed);
+    }
+
+    /// <summary>Threads a forward pass of this workspace may use, the caller's included (1: no thread is started).</summary>
+    public int Threads => Team?.Size ?? 1;
+
+    /// <summary>Ends the worker threads of a multi-threaded workspace; a single-threaded one holds none.</summary>
+    public void Dispose()
+    {
+        Team?.Dispose();
+        Team = null;
     }
 
     /// <summary>The layer this workspace serves.</summary>

@@ -297,6 +297,35 @@ public sealed class RecurrentLayerBehaviourTests
         Assert.NotEqual(a.Parameters.Values.ToArray(), b.Parameters.Values.ToArray());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void CreateWorkspace_WithThreads_GivesTheSameBitsAsOneThread(int batch)
+    {
+        RecurrentLayer layer = TestData.Layer(CellKind.Lstm, input: 5, hidden: 32, layers: 2);
+        float[] x = TestData.Uniform(Steps * batch * Input, 24);
+        RecurrentWorkspace single = layer.CreateWorkspace();
+        using RecurrentWorkspace threaded = layer.CreateWorkspace(threads: 2);
+        Assert.Equal(1, single.Threads);
+        Assert.Equal(2, threaded.Threads);
+        layer.Forward(single, x, Steps, batch);
+        layer.Forward(threaded, x, Steps, batch);
+        Assert.Equal(single.Output.ToArray(), threaded.Output.ToArray());
+        Assert.Equal(single.FinalCell.ToArray(), threaded.FinalCell.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(257)]
+    public void CreateWorkspace_ThreadsOutOfRange_NamesThreads(int threads)
+    {
+        RecurrentLayer layer = TestData.Layer(CellKind.Lstm);
+        var error = Assert.ThrowsAny<ArgumentException>(() => layer.CreateWorkspace(threads: threads));
+        Assert.Equal("threads", error.ParamName);
+        Assert.Contains(threads.ToString(), error.Message, StringComparison.Ordinal);
+    }
+
     private static void CopyLayer(RecurrentLayer source, int layer, RecurrentLayer target)
     {
         foreach (Parameter parameter in target.Parameters)
