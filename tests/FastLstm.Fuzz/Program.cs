@@ -11,6 +11,7 @@ using SharpFuzz;
 //   model          ModelFile.Read on the raw input: mostly exercises the header and the CRC-32 checks.
 //   model-fixcrc   the same after recomputing every CRC and the header's length, so mutations reach the parser.
 //   safetensors    SafeTensorsFile.Parse on the raw input, then every tensor's values read.
+//   selftest       throws on inputs starting "CRASH": shows that AFL++ and SharpFuzz report a finding.
 // Anything but ModelFormatException escaping a loader is a finding: SharpFuzz reports it to AFL++ as a crash.
 if (args.Length >= 1 && args[0] == "corpus")
 {
@@ -33,6 +34,10 @@ if (args.Length >= 2 && args[0] == "replay")
             catch (ModelFormatException e)
             {
                 Console.WriteLine($"{file} {target}: ModelFormatException: {e.Message}");
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"{file} {target}: FINDING: {e}");
             }
         }
     }

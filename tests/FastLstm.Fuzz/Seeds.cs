@@ -10,6 +10,8 @@ internal static class Seeds
     {
         Directory.CreateDirectory(Path.Combine(directory, "model"));
         Directory.CreateDirectory(Path.Combine(directory, "safetensors"));
+        Directory.CreateDirectory(Path.Combine(directory, "selftest"));
+        File.WriteAllText(Path.Combine(directory, "selftest", "seed"), "CRASX");
         (string Name, RecurrentModel Model)[] models =
         [
             ("gru_complete", new RecurrentModel(new RecurrentOptions { Cell = CellKind.Gru, InputSize = 2, HiddenSize = 3 }, 1, HeadMode.LastStep)),

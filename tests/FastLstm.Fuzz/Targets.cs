@@ -7,7 +7,7 @@ namespace FastLstm.Fuzz;
 /// <summary>The fuzz targets: each takes the input bytes and may throw only <see cref="ModelFormatException"/>.</summary>
 internal static class Targets
 {
-    public static readonly string[] Names = ["model", "model-fixcrc", "safetensors"];
+    public static readonly string[] Names = ["model", "model-fixcrc", "safetensors", "selftest"];
 
     public static void Run(string target, byte[] input)
     {
@@ -28,6 +28,23 @@ internal static class Targets
                     {
                         _ = tensor.ToSingles();
                     }
+                }
+
+                break;
+            case "selftest":
+                // Proves the pipeline reports findings: an input starting "CRASH" throws (seed it with "CRASX"). The
+                // loader runs first so the instrumented FastLstm.dll reports coverage, as AFL++ requires.
+                try
+                {
+                    ModelFile.Read(input);
+                }
+                catch (ModelFormatException)
+                {
+                }
+
+                if (input.AsSpan().StartsWith("CRASH"u8))
+                {
+                    throw new InvalidOperationException("selftest crash");
                 }
 
                 break;

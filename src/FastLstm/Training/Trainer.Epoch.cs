@@ -16,6 +16,7 @@ public sealed partial class Trainer
     {
         if (Model.Recurrent.Options.Dropout > 0f)
         {
+            _workspace.Recurrent.Dispose();   // ends worker threads, should the workspace ever own any
             _workspace = Model.CreateWorkspace(EpochSeed(Options.Seed, epoch));
         }
     }
