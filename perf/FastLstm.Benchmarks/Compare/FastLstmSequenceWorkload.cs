@@ -15,8 +15,9 @@ public sealed class FastLstmSequenceWorkload : IWorkload
         _case = data.Definition;
         _layer = new RecurrentLayer(_case.Options);
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
-        // Only the LSTM forward pass has a threaded path today; elsewhere the row says it ran on one thread.
-        ThreadsUsed = _layer.CanRunParallel() ? threads : 1;
+        // Only the LSTM forward pass has a threaded path today, and only steps with enough work take it; elsewhere the
+        // row says it ran on one thread.
+        ThreadsUsed = _layer.CanRunParallel() && _layer.WorthSplitting(_case.Batch) ? threads : 1;
         _workspace = _layer.CreateWorkspace(threads: ThreadsUsed);
         _input = data.Input;
     }

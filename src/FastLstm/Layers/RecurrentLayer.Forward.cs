@@ -119,7 +119,7 @@ public sealed partial class RecurrentLayer
         int cellSlot = batch * hidden;
         bool lstm = o.HasCellState;
 
-        if (workspace.Team is not null && CanRunParallel())
+        if (workspace.Team is not null && CanRunParallel() && WorthSplitting(batch, workspace.MinParallelStepFlops))
         {
             ForwardUnitParallel(workspace, layer, direction, x, steps, batch, validSteps);
             return;

@@ -6,6 +6,16 @@ public sealed partial class RecurrentLayer
 {
     /// <summary>Whether <see cref="ForwardUnitParallel"/> covers this architecture: an LSTM without projection whose
     /// H is a multiple of 16 (so units split on whole 16-column panels of W_hh).</summary>
+    /// <summary>
+    /// Whether one step has enough work to repay a fork and join. Measured with the --compare harness on 2 cores
+    /// (AVX-512): batch 1 at H = 128 (≈ 0.5 MFLOP per step) ran 1.35× slower on 2 threads than on one, H = 512
+    /// (≈ 8 MFLOP) 1.9× faster; the cut sits between them, at 2 MFLOP of W_hh product per step.
+    /// </summary>
+    internal bool WorthSplitting(int batch, long minStepFlops = DefaultMinParallelStepFlops) =>
+        2L * batch * GateCount * Options.HiddenSize * Options.OutputHiddenSize >= minStepFlops;
+
+    internal const long DefaultMinParallelStepFlops = 2_000_000;
+
     internal bool CanRunParallel() => Options.Cell == CellKind.Lstm && Options.ProjectionSize == 0 && Options.HiddenSize % 16 == 0;
 
     /// <summary>

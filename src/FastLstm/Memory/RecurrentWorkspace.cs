@@ -53,7 +53,8 @@ public sealed class RecurrentWorkspace : IDisposable
 
     // Threads (Kernels/WorkerTeam): null runs everything on the caller's thread and starts no thread.
     internal Kernels.WorkerTeam? Team;
-    internal ParallelLstmJobs? ParallelJobs;     // the reusable job objects of RecurrentLayer.Parallel.cs
+    internal ParallelLstmJobs? ParallelJobs;
+    internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStepFlops; // tests lower it to reach the threaded path on small shapes     // the reusable job objects of RecurrentLayer.Parallel.cs
 
     /// <summary>Runs this workspace's forward passes on <paramref name="threads"/> threads (1: the caller's only).</summary>
     internal void SetThreads(int threads)

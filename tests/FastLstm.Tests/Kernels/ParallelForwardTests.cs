@@ -49,6 +49,7 @@ public sealed class ParallelForwardTests
         RecurrentWorkspace single = layer.CreateWorkspace();
         RecurrentWorkspace parallel = layer.CreateWorkspace();
         parallel.SetThreads(threads);
+        parallel.MinParallelStepFlops = 0;
         try
         {
             layer.Forward(single, x, steps, batch, lengths);
