@@ -21,6 +21,7 @@ public static class Usage
                      --length 200 --hidden 64 --train-steps 5000 --batch 50 --radius 1.5 --explode-length 50
                      --explode-steps 400 --sgd-lr 0.01 --clip 1 --seed 1 --part both|vanishing|exploding
                      --exploding-cells tanh,relu
-        common:  --out results   directory of the CSV files
+          all        the three above at their defaults (about 45 min on 2 cores); takes --seed and --out only
+        common:  --out runs/experiments   directory of the CSV files
         """;
 }
