@@ -158,7 +158,7 @@ public static class CompareRunner
         Console.WriteLine("ratio = peer / FastLstm median (> 1: FastLstm is faster). GFLOP/s, bound and alloc are FastLstm's.");
         if (rows.Exists(r => r.Timing is not null && r.ThreadsUsed < r.Threads))
         {
-            Console.WriteLine("* = ran on fewer threads than the row's setting (FastLstm has no public threading option yet: 1 thread).");
+            Console.WriteLine("* = ran on fewer threads than the row's setting (only the LSTM sequence forward pass has a threaded path, above 2 MFLOP per step; the rest runs on 1 thread).");
         }
 
         Console.WriteLine("bound = the machine's limit for the case over FastLstm's median: 'fma' = FLOPs at the FMA peak of the row's threads;");
