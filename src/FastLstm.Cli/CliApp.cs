@@ -78,6 +78,7 @@ public static class CliApp
             new ExperimentCommand().Build(context),
             new BenchCommand().Build(context),
             new InspectCommand().Build(context),
+            new ExportCommand().Build(context), new ImportCommand().Build(context),
         };
         return root;
     }
