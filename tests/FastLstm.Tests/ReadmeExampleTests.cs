@@ -26,4 +26,29 @@ public sealed class ReadmeExampleTests
         Assert.Contains(g.ToArray(), value => value != 0f);
         Assert.All(lstm.Parameters["weight_ih_l0"].Values.ToArray(), value => Assert.Equal(0f, value));
     }
+
+    [Fact]
+    public void BringYourPyTorchModel_SafeTensorsLinesRoundTrip()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "fastlstm-readme-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var source = new RecurrentLayer(new RecurrentOptions { Cell = CellKind.Lstm, InputSize = 16, HiddenSize = 64, NumLayers = 2 }, seed: 3);
+            SafeTensors.Save(Path.Combine(folder, "lstm.safetensors"), source.Parameters);
+
+            var lstm = new RecurrentLayer(new RecurrentOptions { Cell = CellKind.Lstm, InputSize = 16, HiddenSize = 64, NumLayers = 2 });
+            SafeTensors.LoadInto(Path.Combine(folder, "lstm.safetensors"), lstm.Parameters);   // F32, F16, BF16; a missing tensor, shape or dtype mismatch names the tensor
+            SafeTensors.Save(Path.Combine(folder, "back.safetensors"), lstm.Parameters);       // and back: safetensors.torch.load_file reads it
+
+            Assert.Equal(source.Parameters.Values.ToArray(), lstm.Parameters.Values.ToArray());
+            Assert.Equal(
+                File.ReadAllBytes(Path.Combine(folder, "lstm.safetensors")),
+                File.ReadAllBytes(Path.Combine(folder, "back.safetensors")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
