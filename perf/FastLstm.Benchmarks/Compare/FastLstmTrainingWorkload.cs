@@ -25,7 +25,9 @@ public sealed class FastLstmTrainingWorkload : IWorkload
     private double _lastLoss;
 
     /// <summary>Builds the layer and head from the case's weights, and a fresh Adam.</summary>
-    public FastLstmTrainingWorkload(CaseData data)
+    /// <param name="data">The case.</param>
+    /// <param name="threads">The row's thread setting.</param>
+    public FastLstmTrainingWorkload(CaseData data, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
         _case = data.Definition;
@@ -33,11 +35,17 @@ public sealed class FastLstmTrainingWorkload : IWorkload
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
         _head = new Dense(_case.Hidden, CaseDefinition.HeadOutputs);
         CaseData.Restore(data.HeadParameters, _head.Parameters);
-        _workspace = _layer.CreateWorkspace();
+        // The threaded parts of a step: the LSTM forward pass when a step has enough work, and backward's end-of-unit
+        // products when they have (layer 0 has the narrowest input, so it decides whether every unit splits); when
+        // neither applies, the row says it ran on one thread.
+        int rows = _case.Steps * _case.Batch;
+        bool forwardSplits = _layer.CanRunParallel() && _layer.WorthSplitting(_case.Batch);
+        bool backwardSplits = _layer.WorthSplittingBackward(rows, _case.Options.InputSize);
+        ThreadsUsed = forwardSplits || backwardSplits ? threads : 1;
+        _workspace = _layer.CreateWorkspace(threads: ThreadsUsed);
         _optimizer = new Adam([_layer.Parameters, _head.Parameters], LearningRate);
         _input = data.Input;
         _target = data.Target;
-        int rows = _case.Steps * _case.Batch;
         _prediction = new float[rows * CaseDefinition.HeadOutputs];
         _predictionGradient = new float[rows * CaseDefinition.HeadOutputs];
         _outputGradient = new float[rows * _case.Hidden];
@@ -47,7 +55,7 @@ public sealed class FastLstmTrainingWorkload : IWorkload
     public string Implementation => "fastlstm";
 
     /// <inheritdoc/>
-    public int ThreadsUsed => 1;
+    public int ThreadsUsed { get; }
 
     /// <summary>The loss of the last step.</summary>
     public double LastLoss => _lastLoss;
@@ -70,7 +78,5 @@ public sealed class FastLstmTrainingWorkload : IWorkload
         [(float)_lastLoss, .. _layer.Parameters.Gradients, .. _head.Parameters.Gradients, .. _layer.Parameters.Values, .. _head.Parameters.Values];
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _workspace.Dispose();
 }

@@ -13,8 +13,8 @@ public static class WorkloadFactory
 
     /// <summary>
     /// FastLstm's workload for the case. <paramref name="threads"/> is the row's thread setting; the sequence forward
-    /// pass takes it (RecurrentLayer.CreateWorkspace(threads:)); streaming steps and training run on one thread today
-    /// and say so in <see cref="IWorkload.ThreadsUsed"/>.
+    /// pass and the training step take it (RecurrentLayer.CreateWorkspace(threads:)); streaming steps run on one thread
+    /// today and say so in <see cref="IWorkload.ThreadsUsed"/>.
     /// </summary>
     public static IWorkload FastLstm(CaseData data, int threads = 1)
     {
@@ -23,7 +23,7 @@ public static class WorkloadFactory
         {
             CaseKind.Sequence => new FastLstmSequenceWorkload(data, threads),
             CaseKind.Streaming => new FastLstmStreamingWorkload(data),
-            _ => new FastLstmTrainingWorkload(data),
+            _ => new FastLstmTrainingWorkload(data, threads),
         };
     }
 

@@ -6,4 +6,6 @@ internal sealed class ParallelLstmJobs
     public ProjectionJob Projection { get; } = new();
 
     public StepJob Step { get; } = new();
+
+    public WeightGradientJob WeightGradients { get; } = new();
 }

@@ -210,7 +210,7 @@ public sealed partial class RecurrentLayer
             dc.CopyTo(workspace.InitialCellGradientBuffer.AsSpan(unitIndex * cellSlot, cellSlot));
         }
 
-        AccumulateWeightGradients(unit, tape, x, steps, batch, gateGradients, hiddenGateGradients, stateGradients, inputGradient);
+        AccumulateWeightGradients(workspace, unit, tape, x, steps, batch, gateGradients, hiddenGateGradients, stateGradients, inputGradient);
     }
 
     private void BackwardGruStep(
@@ -264,7 +264,7 @@ public sealed partial class RecurrentLayer
 
     /// <summary>The products over all T·B rows at once: dW_ih, dW_hh, dW_hr, the biases and dx.</summary>
     private void AccumulateWeightGradients(
-        UnitWeights unit, UnitTape tape, ReadOnlySpan<float> x, int steps, int batch,
+        RecurrentWorkspace workspace, UnitWeights unit, UnitTape tape, ReadOnlySpan<float> x, int steps, int batch,
         ReadOnlySpan<float> gateGradients, ReadOnlySpan<float> hiddenGateGradients, ReadOnlySpan<float> stateGradients,
         Span<float> inputGradient)
     {
@@ -277,6 +277,12 @@ public sealed partial class RecurrentLayer
 
         // h(t−1) for t = 0 … T−1 is a contiguous run of slots: 0 … T−1 forward, 1 … T in reverse.
         ReadOnlySpan<float> previousStates = tape.Hidden.AsSpan((unit.Reverse ? 1 : 0) * batch * outputHidden, rows * outputHidden);
+
+        if (workspace.Team is not null && WorthSplittingBackward(rows, inputWidth, workspace.MinParallelBackwardFlops))
+        {
+            AccumulateWeightGradientsParallel(workspace, unit, tape, x, rows, gateGradients, hiddenGateGradients, stateGradients, previousStates, inputGradient);
+            return;
+        }
 
         MatrixMultiply.AddProductTransposedA(gatesHidden, inputWidth, rows, gateGradients, gatesHidden, x, inputWidth, unit.InputWeights.Gradients, inputWidth);
         if (unit.InputBias is not null && unit.HiddenBias is not null)

@@ -4,8 +4,6 @@ namespace FastLstm;
 
 public sealed partial class RecurrentLayer
 {
-    /// <summary>Whether <see cref="ForwardUnitParallel"/> covers this architecture: an LSTM without projection whose
-    /// H is a multiple of 16 (so units split on whole 16-column panels of W_hh).</summary>
     /// <summary>
     /// Whether one step has enough work to repay a fork and join. Measured with the --compare harness on 2 cores
     /// (AVX-512): batch 1 at H = 128 (≈ 0.5 MFLOP per step) ran 1.35× slower on 2 threads than on one, H = 512
@@ -16,6 +14,8 @@ public sealed partial class RecurrentLayer
 
     internal const long DefaultMinParallelStepFlops = 2_000_000;
 
+    /// <summary>Whether <see cref="ForwardUnitParallel"/> covers this architecture: an LSTM without projection whose
+    /// H is a multiple of 16 (so units split on whole 16-column panels of W_hh).</summary>
     internal bool CanRunParallel() => Options.Cell == CellKind.Lstm && Options.ProjectionSize == 0 && Options.HiddenSize % 16 == 0;
 
     /// <summary>
@@ -86,5 +86,71 @@ public sealed partial class RecurrentLayer
         int lastSlot = unit.Reverse ? 0 : steps;
         tape.Hidden.AsSpan(lastSlot * hiddenSlot, hiddenSlot).CopyTo(workspace.FinalHiddenBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
         tape.Cell.AsSpan(lastSlot * hiddenSlot, hiddenSlot).CopyTo(workspace.FinalCellBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
+    }
+
+    /// <summary>
+    /// Whether a unit's end-of-backward products (dW_ih, dW_hh, dx: about 2·M·G·H·(2I + Hout) FLOPs over M = T·B rows)
+    /// repay waking the team, whose workers have usually gone to sleep during the single-threaded recurrence before
+    /// (tens of µs). 4 MFLOP is about 50 µs on one core.
+    /// </summary>
+    internal bool WorthSplittingBackward(int rows, int inputWidth, long minFlops = DefaultMinParallelBackwardFlops) =>
+        2L * rows * GateCount * Options.HiddenSize * ((2L * inputWidth) + Options.OutputHiddenSize) >= minFlops;
+
+    internal const long DefaultMinParallelBackwardFlops = 4_000_000;
+
+    /// <summary>
+    /// The products of <see cref="AccumulateWeightGradients"/> on the workspace's <see cref="WorkerTeam"/>, one fork and
+    /// join per unit: each product split by disjoint output rows (see <see cref="WeightGradientJob"/>), so every element
+    /// is computed as on one thread and the gradients are bit-identical to it. Any cell kind.
+    /// </summary>
+    private unsafe void AccumulateWeightGradientsParallel(
+        RecurrentWorkspace workspace, UnitWeights unit, UnitTape tape, ReadOnlySpan<float> x, int rows,
+        ReadOnlySpan<float> gateGradients, ReadOnlySpan<float> hiddenGateGradients, ReadOnlySpan<float> stateGradients,
+        ReadOnlySpan<float> previousStates, Span<float> inputGradient)
+    {
+        RecurrentOptions o = Options;
+        int hidden = o.HiddenSize;
+        int outputHidden = o.OutputHiddenSize;
+        int gatesHidden = GateCount * hidden;
+        int inputWidth = unit.InputWidth;
+        bool originalGru = o.Cell == CellKind.Gru && !o.GruLinearBeforeReset;
+        bool biases = unit.InputBias is not null && unit.HiddenBias is not null;
+        PackedMatrix packedInput = PackedInputTransposed(unit);
+        WeightGradientJob job = workspace.ParallelJobs!.WeightGradients;
+        job.Clear();
+
+        fixed (float* dG = gateGradients, dGh = hiddenGateGradients, dState = stateGradients, px = x, hPrev = previousStates,
+               dx = inputGradient, dWih = unit.InputWeights.Gradients, dWhh = unit.HiddenWeights.Gradients,
+               dBih = biases ? unit.InputBias!.Gradients : default, dBhh = biases ? unit.HiddenBias!.Gradients : default,
+               dWhr = unit.Projection is null ? default : unit.Projection.Gradients,
+               unprojected = unit.Projection is null ? default : tape.Unprojected.AsSpan(0, rows * hidden),
+               recurrentNew = originalGru ? tape.GruRecurrentNew.AsSpan(0, rows * hidden) : default)
+        {
+            // The same products as AccumulateWeightGradients, in the same form.
+            job.AddTransposedA(gatesHidden, inputWidth, rows, dG, gatesHidden, px, inputWidth, dWih, inputWidth);
+            if (biases)
+            {
+                job.AddRowSums(rows, gatesHidden, dG, gatesHidden, dBih);
+                job.AddRowSums(rows, gatesHidden, dGh, gatesHidden, dBhh);
+            }
+
+            if (originalGru)
+            {
+                job.AddTransposedA(2 * hidden, hidden, rows, dGh, gatesHidden, hPrev, hidden, dWhh, hidden);
+                job.AddTransposedA(hidden, hidden, rows, dGh + (2 * hidden), gatesHidden, recurrentNew, hidden, dWhh + (2 * hidden * hidden), hidden);
+            }
+            else
+            {
+                job.AddTransposedA(gatesHidden, outputHidden, rows, dGh, gatesHidden, hPrev, outputHidden, dWhh, outputHidden);
+            }
+
+            if (unit.Projection is not null)
+            {
+                job.AddTransposedA(outputHidden, hidden, rows, dState, outputHidden, unprojected, hidden, dWhr, hidden);
+            }
+
+            job.SetInputGradient(rows, dG, gatesHidden, packedInput, dx, inputWidth);
+            workspace.Team!.Run(job);
+        }
     }
 }

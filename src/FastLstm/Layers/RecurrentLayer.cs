@@ -68,7 +68,9 @@ public sealed partial class RecurrentLayer
     /// <param name="threads">Threads a forward pass may use, the caller's included. 1 (the default) starts no thread
     /// and uses no thread pool; more starts <c>threads − 1</c> dedicated workers that the workspace owns until
     /// <see cref="RecurrentWorkspace.Dispose"/>. Results are bit-identical for every thread count. Today the LSTM
-    /// forward pass (without projection, H a multiple of 16) uses them; other paths run on the caller's thread.</param>
+    /// forward pass (without projection, H a multiple of 16) and, for every cell, the weight-gradient and input-gradient
+    /// products at the end of each unit's <see cref="Backward"/> use them; the backward recurrence and other paths run on
+    /// the caller's thread.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is outside 1 … 256.</exception>
     public RecurrentWorkspace CreateWorkspace(int dropoutSeed = 0, int threads = 1)
     {

@@ -53,10 +53,11 @@ public sealed class RecurrentWorkspace : IDisposable
 
     // Threads (Kernels/WorkerTeam): null runs everything on the caller's thread and starts no thread.
     internal Kernels.WorkerTeam? Team;
-    internal ParallelLstmJobs? ParallelJobs;
-    internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStepFlops; // tests lower it to reach the threaded path on small shapes     // the reusable job objects of RecurrentLayer.Parallel.cs
+    internal ParallelLstmJobs? ParallelJobs;  // the reusable job objects of RecurrentLayer.Parallel.cs and the backward split
+    internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStepFlops;         // tests lower both to reach
+    internal long MinParallelBackwardFlops = RecurrentLayer.DefaultMinParallelBackwardFlops; // the threaded paths on small shapes
 
-    /// <summary>Runs this workspace's forward passes on <paramref name="threads"/> threads (1: the caller's only).</summary>
+    /// <summary>Runs this workspace's forward and backward passes on <paramref name="threads"/> threads (1: the caller's only).</summary>
     internal void SetThreads(int threads)
     {
         Team?.Dispose();
@@ -87,7 +88,7 @@ public sealed class RecurrentWorkspace : IDisposable
         DropoutRandom = new Random(dropoutSeed);
     }
 
-    /// <summary>Threads a forward pass of this workspace may use, the caller's included (1: no thread is started).</summary>
+    /// <summary>Threads a forward or backward pass of this workspace may use, the caller's included (1: no thread is started).</summary>
     public int Threads => Team?.Size ?? 1;
 
     /// <summary>Ends the worker threads of a multi-threaded workspace; a single-threaded one holds none.</summary>

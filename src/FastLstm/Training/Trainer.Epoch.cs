@@ -16,8 +16,8 @@ public sealed partial class Trainer
     {
         if (Model.Recurrent.Options.Dropout > 0f)
         {
-            _workspace.Recurrent.Dispose();   // ends worker threads, should the workspace ever own any
-            _workspace = Model.CreateWorkspace(EpochSeed(Options.Seed, epoch));
+            _workspace.Dispose();   // ends the old workspace's worker threads, if it has any
+            _workspace = Model.CreateWorkspace(EpochSeed(Options.Seed, epoch), Options.Threads);
         }
     }
 

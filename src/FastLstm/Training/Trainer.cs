@@ -12,9 +12,10 @@ namespace FastLstm.Training;
 /// epoch index), and every sum runs in a fixed order, so the same seed, data and thread count give bit-identical weights.</para>
 /// <para>Non-finite values: a NaN or infinite loss or gradient norm stops training before the update is applied, puts the
 /// best weights so far back and throws <see cref="TrainingDivergedException"/> naming the epoch and batch.</para>
-/// <para>Thread-safety: a trainer, its model's gradients and its optimizer belong to one thread.</para>
+/// <para>Thread-safety: a trainer, its model's gradients and its optimizer belong to one thread. With
+/// <see cref="TrainerOptions.Threads"/> above 1 it owns worker threads of its own until <see cref="Dispose"/>.</para>
 /// </remarks>
-public sealed partial class Trainer
+public sealed partial class Trainer : IDisposable
 {
     private ModelWorkspace _workspace;   // replaced per epoch when the model has dropout (Trainer.Epoch.cs)
     private readonly MetricAccumulator _metrics;
@@ -56,10 +57,13 @@ public sealed partial class Trainer
         Loss = loss;
         Optimizer = optimizer;
         Options = options;
-        _workspace = model.CreateWorkspace(options.Seed);
+        _workspace = model.CreateWorkspace(options.Seed, options.Threads);
         _metrics = new MetricAccumulator(loss.Kind);
         _evaluationMetrics = new MetricAccumulator(loss.Kind);
     }
+
+    /// <summary>Ends the worker threads of a trainer with <see cref="TrainerOptions.Threads"/> above 1 (a single-threaded one holds none).</summary>
+    public void Dispose() => _workspace.Dispose();
 
     /// <summary>The model being trained.</summary>
     public RecurrentModel Model { get; }

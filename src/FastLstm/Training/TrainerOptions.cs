@@ -52,6 +52,11 @@ public sealed record TrainerOptions
     /// <summary>The epoch to start at, to resume from a checkpoint (shuffling depends on the epoch index, so a resumed run repeats the uninterrupted one). Default 0.</summary>
     public int InitialEpoch { get; init; }
 
+    /// <summary>Threads a training step may use, the caller's included (1 … 256). Default 1: no thread is started. More
+    /// starts <c>Threads − 1</c> workers that the <see cref="Trainer"/> owns until <see cref="Trainer.Dispose"/>; the
+    /// weights are bit-identical for every thread count.</summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option that is out of range.</summary>
     /// <param name="paramName">The argument name to report.</param>
     public void Validate(string paramName)
@@ -66,6 +71,7 @@ public sealed record TrainerOptions
         Require(ClipValue >= 0 && float.IsFinite(ClipValue), $"ClipValue must be 0 (off) or a positive finite number; got {ClipValue}.", paramName);
         Require(BpttLength >= 1, $"BpttLength must be at least 1; got {BpttLength}.", paramName);
         Require(ProgressInterval >= 0, $"ProgressInterval must be 0 or more; got {ProgressInterval}.", paramName);
+        Require(Threads is >= 1 and <= 256, $"Threads must be between 1 and 256; got {Threads}.", paramName);
         Require(InitialEpoch >= 0 && InitialEpoch < Epochs, $"InitialEpoch must be in [0, Epochs = {Epochs}); got {InitialEpoch}.", paramName);
     }
 

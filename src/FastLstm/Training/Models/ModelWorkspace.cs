@@ -4,8 +4,9 @@ namespace FastLstm.Training;
 /// What one forward and backward pass of a <see cref="RecurrentModel"/> writes: the recurrent workspace plus the
 /// embedding and head buffers. Buffers grow to the largest (T, B) seen and are reused, so later calls allocate nothing.
 /// </summary>
-/// <remarks>A workspace belongs to one model and one thread at a time; its spans stay valid until the next call that uses it.</remarks>
-public sealed class ModelWorkspace
+/// <remarks>A workspace belongs to one model and one thread at a time; its spans stay valid until the next call that uses it.
+/// A workspace created with more than one thread owns worker threads until <see cref="Dispose"/>.</remarks>
+public sealed class ModelWorkspace : IDisposable
 {
     internal int[] Tokens = [];               // (T, B) token ids (embedding models)
     internal float[] Embedded = [];           // (T, B, E) embedded inputs
@@ -14,11 +15,17 @@ public sealed class ModelWorkspace
     internal float[] HeadInputGradient = [];  // (rows, D·Hout)
     internal float[] FinalHiddenGradient = [];// (L·D, B, Hout) dL/dh_n in LastStep mode
 
-    internal ModelWorkspace(RecurrentModel owner, int dropoutSeed)
+    internal ModelWorkspace(RecurrentModel owner, int dropoutSeed, int threads)
     {
         Owner = owner;
-        Recurrent = owner.Recurrent.CreateWorkspace(dropoutSeed);
+        Recurrent = owner.Recurrent.CreateWorkspace(dropoutSeed, threads);
     }
+
+    /// <summary>Threads the recurrent stack's forward and backward passes may use, the caller's included.</summary>
+    public int Threads => Recurrent.Threads;
+
+    /// <summary>Ends the worker threads of a multi-threaded workspace; a single-threaded one holds none.</summary>
+    public void Dispose() => Recurrent.Dispose();
 
     /// <summary>The model this workspace serves.</summary>
     public RecurrentModel Owner { get; }

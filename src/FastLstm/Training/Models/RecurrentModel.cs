@@ -76,7 +76,11 @@ public sealed class RecurrentModel
 
     /// <summary>A workspace for <see cref="Forward"/> and <see cref="Backward"/>; keep and reuse it (it belongs to one thread).</summary>
     /// <param name="dropoutSeed">Seed of the recurrent stack's dropout masks.</param>
-    public ModelWorkspace CreateWorkspace(int dropoutSeed = 0) => new(this, dropoutSeed);
+    /// <param name="threads">Threads the recurrent stack may use, the caller's included (see
+    /// <see cref="RecurrentLayer.CreateWorkspace"/>); more than 1 starts worker threads that the workspace owns until
+    /// <see cref="ModelWorkspace.Dispose"/>. Results are bit-identical for every thread count.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is outside 1 … 256.</exception>
+    public ModelWorkspace CreateWorkspace(int dropoutSeed = 0, int threads = 1) => new(this, dropoutSeed, threads);
 
     /// <summary>A zero state of <paramref name="batchSize"/> streams for <see cref="Step"/> (generation, forecasting).</summary>
     /// <exception cref="InvalidOperationException">The stack is bidirectional.</exception>
