@@ -145,7 +145,7 @@ public static class AddingExperiment
 
         int stepsPerEpoch = (train.Count + settings.Batch - 1) / settings.Batch;
         int epochs = Math.Max(1, (settings.Steps + stepsPerEpoch - 1) / stepsPerEpoch);
-        var trainer = new Trainer(model, new MeanSquaredError(), new Adam(model.Parameters, (float)settings.LearningRate), new TrainerOptions
+        using var trainer = new Trainer(model, new MeanSquaredError(), new Adam(model.Parameters, (float)settings.LearningRate), new TrainerOptions
         {
             Epochs = epochs,
             BatchSize = settings.Batch,

@@ -128,7 +128,7 @@ public static class GradientExperiment
         SequenceDataset train = AddingProblem.Generate(count, settings.Length, settings.Seed);
         SequenceDataset test = AddingProblem.Generate(1000, settings.Length, settings.Seed + 2);
         int stepsPerEpoch = (count + settings.Batch - 1) / settings.Batch;
-        var trainer = new Trainer(model, new MeanSquaredError(), new Adam(model.Parameters), new TrainerOptions
+        using var trainer = new Trainer(model, new MeanSquaredError(), new Adam(model.Parameters), new TrainerOptions
         {
             Epochs = Math.Max(1, (settings.TrainSteps + stepsPerEpoch - 1) / stepsPerEpoch),
             BatchSize = settings.Batch,
@@ -175,7 +175,7 @@ public static class GradientExperiment
             SequenceDataset train = AddingProblem.Generate(settings.Batch * 100, settings.ExplodeLength, settings.Seed);
             SequenceDataset test = AddingProblem.Generate(1000, settings.ExplodeLength, settings.Seed + 2);
             int stepsPerEpoch = 100;
-            var trainer = new Trainer(model, new MeanSquaredError(), new Sgd(model.Parameters, (float)settings.SgdLearningRate), new TrainerOptions
+            using var trainer = new Trainer(model, new MeanSquaredError(), new Sgd(model.Parameters, (float)settings.SgdLearningRate), new TrainerOptions
             {
                 Epochs = Math.Max(1, (settings.ExplodeSteps + stepsPerEpoch - 1) / stepsPerEpoch),
                 BatchSize = settings.Batch,

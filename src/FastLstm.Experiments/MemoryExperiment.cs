@@ -129,7 +129,7 @@ public static class MemoryExperiment
         }
 
         int stepsPerEpoch = (train.Count + settings.Batch - 1) / settings.Batch;
-        var trainer = new Trainer(model, new SoftmaxCrossEntropy(), new Adam(model.Parameters, (float)settings.LearningRate), new TrainerOptions
+        using var trainer = new Trainer(model, new SoftmaxCrossEntropy(), new Adam(model.Parameters, (float)settings.LearningRate), new TrainerOptions
         {
             Epochs = Math.Max(1, (settings.Steps + stepsPerEpoch - 1) / stepsPerEpoch),
             BatchSize = settings.Batch,

@@ -89,7 +89,7 @@ internal sealed class EvaluateCommand
         var vocabulary = FastLstm.Data.CharVocabulary.FromCharacters(saved.Vocabulary ?? throw new InvalidDataException("the language model's file has no vocabulary."));
         CharacterCorpus corpus = CharacterCorpus.Load(path, maxChars, new FastLstm.Data.SplitFractions(split[0], split[1], split[2]), vocabulary);
         StreamDataset test = corpus.Stream(corpus.Parts.Test) ?? throw CliException.Usage($"{path} has no held-out test text under the model's split.");
-        var trainer = new Trainer(saved.Model, new SoftmaxCrossEntropy(), new Adam(saved.Model.Parameters), new TrainerOptions { BpttLength = saved.RequireInt("seq_len"), BatchSize = 32 });
+        using var trainer = new Trainer(saved.Model, new SoftmaxCrossEntropy(), new Adam(saved.Model.Parameters), new TrainerOptions { BpttLength = saved.RequireInt("seq_len"), BatchSize = 32 });
         MetricValues metrics = trainer.EvaluateStream(test);
         double unigram = corpus.UnigramCrossEntropy(corpus.Parts.Test);
         Table table = Tables.Create($"held-out test text of {Path.GetFileName(path)}: {test.Steps:N0} characters", "model", "loss (nats/char)", "bits/char");

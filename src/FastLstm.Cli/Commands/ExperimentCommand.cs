@@ -171,7 +171,7 @@ internal sealed class ExperimentCommand
         FastLstm.Training.SequenceDataset test = CopyTask.Generate(500, length, seed + 2);
         RecurrentModel model = ModelFactory.Build(cell, CopyTask.Codes, hidden, CopyTask.Codes, HeadMode.EveryStep, seed);
         int perEpoch = (count + batch - 1) / batch;
-        var trainer = new Trainer(model, new SoftmaxCrossEntropy(), new Adam(model.Parameters, 3e-3f), new TrainerOptions
+        using var trainer = new Trainer(model, new SoftmaxCrossEntropy(), new Adam(model.Parameters, 3e-3f), new TrainerOptions
         {
             Epochs = Math.Max(1, (Math.Max(1, steps) + perEpoch - 1) / perEpoch),
             BatchSize = batch,
@@ -192,7 +192,7 @@ internal sealed class ExperimentCommand
         {
             int count = TrainCount(steps, batch);
             int perEpoch = (count + batch - 1) / batch;
-            var trainer = new Trainer(model, new MeanSquaredError(), new Adam(model.Parameters), new TrainerOptions
+            using var trainer = new Trainer(model, new MeanSquaredError(), new Adam(model.Parameters), new TrainerOptions
             {
                 Epochs = Math.Max(1, (steps + perEpoch - 1) / perEpoch),
                 BatchSize = batch,

@@ -27,4 +27,17 @@ internal static class RunFolder
         string relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
     }
+
+    /// <summary>
+    /// The closing block every training task prints: where the run folder, the model, the report (and its copy at
+    /// --report) and the pictures went.
+    /// </summary>
+    public static void PrintSaved(CliContext context, string outputDirectory, string modelPath, string reportFile, string? reportPath, params string[] pictures)
+    {
+        context.Line();
+        context.Line($"saved to {Show(outputDirectory)}/");
+        context.Line($"  model     {Show(modelPath)}");
+        context.Line($"  report    {Show(reportFile)}{(reportPath is null ? "" : " and " + Show(reportPath))}");
+        context.Line($"  {(pictures.Length == 1 ? "picture " : "pictures")}  {string.Join(", ", pictures.Select(Show))}");
+    }
 }

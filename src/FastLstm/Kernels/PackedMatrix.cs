@@ -55,24 +55,8 @@ internal sealed class PackedMatrix
     /// Returns this matrix packed from <paramref name="weights"/> (N×K, row stride K) as of <paramref name="version"/>,
     /// repacking first when it was packed at another version or shape. Allocates only when it grows.
     /// </summary>
-    public PackedMatrix Refresh(long version, int rows, int columns, ReadOnlySpan<float> weights)
-    {
-        if (Volatile.Read(ref _version) == version && Rows == rows && Columns == columns)
-        {
-            return this;
-        }
-
-        lock (_gate)
-        {
-            if (_version != version || Rows != rows || Columns != columns)
-            {
-                Pack(rows, columns, weights, columns);
-                Volatile.Write(ref _version, version);
-            }
-        }
-
-        return this;
-    }
+    public PackedMatrix Refresh(long version, int rows, int columns, ReadOnlySpan<float> weights) =>
+        RefreshAt(version, rows, columns, weights, transposed: false);
 
     /// <summary>Packs W (N×K with row stride <paramref name="ldw"/>) unconditionally.</summary>
     public void Pack(int rows, int columns, ReadOnlySpan<float> weights, int ldw)
@@ -151,7 +135,14 @@ internal sealed class PackedMatrix
     /// Like <see cref="Refresh"/>, for the transposed form: this matrix holds W' = Vᵀ (N×K) packed from V
     /// (K×N, row stride N) as of <paramref name="version"/>.
     /// </summary>
-    public PackedMatrix RefreshTransposed(long version, int rows, int columns, ReadOnlySpan<float> values)
+    public PackedMatrix RefreshTransposed(long version, int rows, int columns, ReadOnlySpan<float> values) =>
+        RefreshAt(version, rows, columns, values, transposed: true);
+
+    /// <summary>
+    /// The one repack-on-change rule of both forms: a lock-free check of version and shape, then a repack under the
+    /// lock (double-checked) whose version is published last, so a reader that sees the version sees its data.
+    /// </summary>
+    private PackedMatrix RefreshAt(long version, int rows, int columns, ReadOnlySpan<float> source, bool transposed)
     {
         if (Volatile.Read(ref _version) == version && Rows == rows && Columns == columns)
         {
@@ -162,7 +153,15 @@ internal sealed class PackedMatrix
         {
             if (_version != version || Rows != rows || Columns != columns)
             {
-                PackTransposed(rows, columns, values, rows);
+                if (transposed)
+                {
+                    PackTransposed(rows, columns, source, rows);
+                }
+                else
+                {
+                    Pack(rows, columns, source, columns);
+                }
+
                 Volatile.Write(ref _version, version);
             }
         }

@@ -43,7 +43,7 @@ internal static class ClassificationTraining
             $"  model: {(text ? $"embedding {spec.Embedding}, " : "")}{settings.Describe()}, {model.ParameterCount:N0} parameters; {settings.Optimizer} lr {settings.LearningRate}, batch {settings.BatchSize}, up to {settings.Epochs} epochs, patience {settings.Patience}, clip {settings.Clip}, seed {settings.Seed}"));
 
         Metric monitor = validation is not null ? Metric.Accuracy : Metric.Loss;
-        var trainer = new Trainer(model, new SoftmaxCrossEntropy(), settings.CreateOptimizer(model), settings.Trainer(monitor, validation is not null));
+        using var trainer = new Trainer(model, new SoftmaxCrossEntropy(), settings.CreateOptimizer(model), settings.Trainer(monitor, validation is not null));
         TrainingOutcome outcome = TrainingProgressView.Run(context, Metric.Accuracy, progress => trainer.Fit(train, validation, progress, cancellationToken));
         context.Line($"trained: {outcome.Describe()}.");
 
@@ -88,11 +88,7 @@ internal static class ClassificationTraining
             ["report_path"] = Path.GetFullPath(reportFile),
         };
         JsonReport.Write(report, reportFile, reportPath);
-        context.Line();
-        context.Line($"saved to {RunFolder.Show(outputDirectory)}/");
-        context.Line($"  model     {RunFolder.Show(modelPath)}");
-        context.Line($"  report    {RunFolder.Show(reportFile)}{(reportPath is null ? "" : " and " + RunFolder.Show(reportPath))}");
-        context.Line($"  picture   {RunFolder.Show(curvePicture)}");
+        RunFolder.PrintSaved(context, outputDirectory, modelPath, reportFile, reportPath, curvePicture);
         return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 

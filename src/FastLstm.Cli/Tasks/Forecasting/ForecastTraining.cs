@@ -28,7 +28,7 @@ internal static class ForecastTraining
         var model = new RecurrentModel(settings.Recurrent(problem.Features), spec.Horizon * spec.Targets.Count, HeadMode.LastStep, seed: settings.Seed);
         PrintHeader(context, problem, settings, model, trainOrigins.Length, validationOrigins.Length, testOrigins.Length);
 
-        var trainer = new Trainer(model, new MeanSquaredError(), settings.CreateOptimizer(model), settings.Trainer(Metric.Loss, validation is not null));
+        using var trainer = new Trainer(model, new MeanSquaredError(), settings.CreateOptimizer(model), settings.Trainer(Metric.Loss, validation is not null));
         TrainingOutcome outcome = TrainingProgressView.Run(context, Metric.Loss, progress => trainer.Fit(train, validation, progress, cancellationToken));
         context.Line($"trained: {outcome.Describe()}.");
 
@@ -64,11 +64,7 @@ internal static class ForecastTraining
         report["report_path"] = Path.GetFullPath(reportFile);
         JsonReport.Write(report, reportFile, reportPath);
 
-        context.Line();
-        context.Line($"saved to {RunFolder.Show(outputDirectory)}/");
-        context.Line($"  model     {RunFolder.Show(modelPath)}");
-        context.Line($"  report    {RunFolder.Show(reportFile)}{(reportPath is null ? "" : " and " + RunFolder.Show(reportPath))}");
-        context.Line($"  pictures  {RunFolder.Show(forecastPicture)}, {RunFolder.Show(curvePicture)}");
+        RunFolder.PrintSaved(context, outputDirectory, modelPath, reportFile, reportPath, forecastPicture, curvePicture);
         return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 

@@ -35,7 +35,7 @@ internal static class LanguageModelTraining
             $"  model: embedding {spec.Embedding}, {settings.Describe()}, {model.ParameterCount:N0} parameters; {settings.Optimizer} lr {settings.LearningRate}, {settings.BatchSize} streams × {spec.SequenceLength} steps, up to {settings.Epochs} epochs, clip {settings.Clip}, seed {settings.Seed}"));
 
         TrainerOptions options = settings.Trainer(Metric.BitsPerCharacter, validation is not null) with { BpttLength = spec.SequenceLength, Monitor = validation is not null ? Metric.BitsPerCharacter : Metric.Loss };
-        var trainer = new Trainer(model, new SoftmaxCrossEntropy(), settings.CreateOptimizer(model), options);
+        using var trainer = new Trainer(model, new SoftmaxCrossEntropy(), settings.CreateOptimizer(model), options);
         TrainingOutcome outcome = TrainingProgressView.Run(context, Metric.BitsPerCharacter, progress => trainer.FitStream(train, validation, progress, cancellationToken));
         context.Line($"trained: {outcome.Describe()}.");
 
@@ -103,11 +103,7 @@ internal static class LanguageModelTraining
             ["report_path"] = Path.GetFullPath(reportFile),
         };
         JsonReport.Write(report, reportFile, reportPath);
-        context.Line();
-        context.Line($"saved to {RunFolder.Show(outputDirectory)}/");
-        context.Line($"  model     {RunFolder.Show(modelPath)}");
-        context.Line($"  report    {RunFolder.Show(reportFile)}{(reportPath is null ? "" : " and " + RunFolder.Show(reportPath))}");
-        context.Line($"  picture   {RunFolder.Show(curvePicture)}");
+        RunFolder.PrintSaved(context, outputDirectory, modelPath, reportFile, reportPath, curvePicture);
         return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 
