@@ -111,6 +111,19 @@ public static class CompareRunner
                     }
                 }
 
+                if (WorkloadFactory.HasReducedRows(definition))
+                {
+                    // Reduced-precision weights: approximations of the float32 result, so timed whatever the difference,
+                    // which is recorded as the row's max_abs_diff (against FastLstm's float32 output), never a mismatch.
+                    foreach (WeightPrecision precision in WorkloadFactory.ReducedPrecisions)
+                    {
+                        using IWorkload reduced = WorkloadFactory.FastLstm(data, precision, threads);
+                        reduced.Run();
+                        double diff = WorkloadFactory.MaxAbsDiff(reference, reduced.Result());
+                        rows.Add(Row(reduced.Implementation, reduced.ThreadsUsed, "ok", null, Measurement.Of(reduced, options.Seconds), diff));
+                    }
+                }
+
                 Console.WriteLine(FormatLine(rows, definition.Name, threads));
             }
         }
@@ -156,6 +169,8 @@ public static class CompareRunner
 
         Console.WriteLine();
         Console.WriteLine("ratio = peer / FastLstm median (> 1: FastLstm is faster). GFLOP/s, bound and alloc are FastLstm's.");
+        Console.WriteLine("fastlstm-bf16/-fp16/-int8 lines: FastLstm with reduced-precision weights (InferencePrecision); ratio = ONNX Runtime /");
+        Console.WriteLine("  their median; max|dy| = largest |output - float32 output| (not checked against a tolerance: approximations).");
         if (rows.Exists(r => r.Timing is not null && r.ThreadsUsed < r.Threads))
         {
             Console.WriteLine("* = ran on fewer threads than the row's setting (only the LSTM sequence forward pass has a threaded path, above 2 MFLOP per step; the rest runs on 1 thread).");
@@ -255,6 +270,18 @@ public static class CompareRunner
         }
 
         line.Append(culture, $"{100 * other,6:F0}%");
+        foreach (CompareRow reduced in rows.Where(r => r.Case == caseName && r.Threads == threads && r.Implementation.StartsWith("fastlstm-", StringComparison.Ordinal)))
+        {
+            // One indented line per reduced precision: its time, ONNX Runtime over it, its distance from float32.
+            double reducedMs = reduced.Timing?.MedianMs ?? double.NaN;
+            line.AppendLine();
+            line.Append(culture, $"  {reduced.Implementation,-24}{threads,4}");
+            line.Append(Time(reduced, 13, threads));
+            line.Append(Time(ort, 12, threads)).Append(Ratio(ort, reducedMs));
+            line.Append(culture, $"   max|dy| {reduced.MaxAbsDiff ?? double.NaN:G3}");
+            line.Append(culture, $"{reduced.Timing?.AllocatedBytes ?? double.NaN,9:F0} B");
+        }
+
         return line.ToString();
     }
 

@@ -1,6 +1,9 @@
 namespace FastLstm.Benchmarks.Compare;
 
-/// <summary>FastLstm's forward pass over a whole sequence: <see cref="RecurrentLayer.Forward"/> into a reused workspace.</summary>
+/// <summary>
+/// FastLstm's forward pass over a whole sequence: <see cref="RecurrentLayer.Forward"/> into a reused workspace, with the
+/// recurrent weights in float32 or a reduced <see cref="RecurrentLayer.InferencePrecision"/> (the fastlstm-bf16/-fp16/-int8 rows).
+/// </summary>
 public sealed class FastLstmSequenceWorkload : IWorkload
 {
     private readonly CaseDefinition _case;
@@ -9,21 +12,24 @@ public sealed class FastLstmSequenceWorkload : IWorkload
     private readonly float[] _input;
 
     /// <summary>Builds the layer from the case's weights.</summary>
-    public FastLstmSequenceWorkload(CaseData data, int threads = 1)
+    public FastLstmSequenceWorkload(CaseData data, int threads = 1, WeightPrecision precision = WeightPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(data);
         _case = data.Definition;
         _layer = new RecurrentLayer(_case.Options);
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
+        _layer.InferencePrecision = precision;
+        Implementation = WorkloadFactory.ImplementationName(precision);
         // Only the LSTM forward pass has a threaded path today, and only steps with enough work take it; elsewhere the
         // row says it ran on one thread.
-        ThreadsUsed = _layer.CanRunParallel() && _layer.WorthSplitting(_case.Batch) ? threads : 1;
+        // Reduced-precision passes run on the caller's thread (the threaded path is float32 only).
+        ThreadsUsed = precision == WeightPrecision.Float32 && _layer.CanRunParallel() && _layer.WorthSplitting(_case.Batch) ? threads : 1;
         _workspace = _layer.CreateWorkspace(threads: ThreadsUsed);
         _input = data.Input;
     }
 
     /// <inheritdoc/>
-    public string Implementation => "fastlstm";
+    public string Implementation { get; }
 
     /// <inheritdoc/>
     public int ThreadsUsed { get; }

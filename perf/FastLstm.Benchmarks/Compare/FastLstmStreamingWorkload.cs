@@ -1,6 +1,9 @@
 namespace FastLstm.Benchmarks.Compare;
 
-/// <summary>FastLstm's streaming step: <see cref="RecurrentLayer.Step"/> on a caller-owned state, allocation-free.</summary>
+/// <summary>
+/// FastLstm's streaming step: <see cref="RecurrentLayer.Step"/> on a caller-owned state, allocation-free, with the weights
+/// in float32 or a reduced <see cref="RecurrentLayer.InferencePrecision"/> (the fastlstm-bf16/-fp16/-int8 rows).
+/// </summary>
 public sealed class FastLstmStreamingWorkload : IWorkload
 {
     private readonly CaseDefinition _case;
@@ -10,12 +13,14 @@ public sealed class FastLstmStreamingWorkload : IWorkload
     private readonly float[] _output;
 
     /// <summary>Builds the layer from the case's weights and starts the state at the case's h0 (and c0).</summary>
-    public FastLstmStreamingWorkload(CaseData data)
+    public FastLstmStreamingWorkload(CaseData data, WeightPrecision precision = WeightPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(data);
         _case = data.Definition;
         _layer = new RecurrentLayer(_case.Options);
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
+        _layer.InferencePrecision = precision;
+        Implementation = WorkloadFactory.ImplementationName(precision);
         _state = _layer.CreateState(_case.Batch);
         data.InitialHidden.CopyTo(_state.Hidden);
         data.InitialCell.CopyTo(_state.Cell);
@@ -24,7 +29,7 @@ public sealed class FastLstmStreamingWorkload : IWorkload
     }
 
     /// <inheritdoc/>
-    public string Implementation => "fastlstm";
+    public string Implementation { get; }
 
     /// <inheritdoc/>
     public int ThreadsUsed => 1;

@@ -35,14 +35,19 @@ public sealed class FastLstmTrainingWorkload : IWorkload
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
         _head = new Dense(_case.Hidden, CaseDefinition.HeadOutputs);
         CaseData.Restore(data.HeadParameters, _head.Parameters);
-        // The threaded parts of a step: the LSTM forward pass when a step has enough work, and backward's end-of-unit
-        // products when they have (layer 0 has the narrowest input, so it decides whether every unit splits); when
-        // neither applies, the row says it ran on one thread.
+        // The threaded parts of a step: the forward pass when a step has enough work (by rows for the whole sequence
+        // at B ≥ 8 per thread, else per step by units), and backward's recurrence and end-of-unit products when they
+        // have (layer 0 has the narrowest input, so it decides whether every unit splits); when neither applies, the
+        // row says it ran on one thread.
         int rows = _case.Steps * _case.Batch;
-        bool forwardSplits = _layer.CanRunParallel() && _layer.WorthSplitting(_case.Batch);
+        bool forwardSplits = _layer.WorthSplitting(_case.Batch)
+            && (_case.Batch >= RecurrentLayer.RowsPerThread * threads || _layer.CanRunParallel());
         bool backwardSplits = _layer.WorthSplittingBackward(rows, _case.Options.InputSize);
         ThreadsUsed = forwardSplits || backwardSplits ? threads : 1;
         _workspace = _layer.CreateWorkspace(threads: ThreadsUsed);
+
+        // The input is data: nothing reads its gradient (libtorch's x has requires_grad = false too).
+        _workspace.ComputeInputGradient = false;
         _optimizer = new Adam([_layer.Parameters, _head.Parameters], LearningRate);
         _input = data.Input;
         _target = data.Target;

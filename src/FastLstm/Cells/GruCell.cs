@@ -73,6 +73,48 @@ internal static class GruCell
     }
 
     /// <summary>
+    /// <see cref="ForwardResetUpdate(int, int, Span{float}, ReadOnlySpan{float})"/> and then
+    /// <see cref="ForwardCandidate(int, int, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>
+    /// (linear_before_reset = 1) for the hidden units [<paramref name="u0"/>, <paramref name="u1"/>) of every row only:
+    /// the share of one thread when a step is split by units. The same element operations as the whole-row forms, so
+    /// bit-identical to them; <paramref name="recurrent"/> holds W_hh·h of those units' r, z and n columns, and the n
+    /// block's b_hn is added here, into <paramref name="hn"/>.
+    /// </summary>
+    public static void ForwardUnits(
+        int batch, int hidden, int u0, int u1, Span<float> gates, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hiddenNewBias,
+        Span<float> hn, ReadOnlySpan<float> hPrev, Span<float> h)
+    {
+        int g3 = 3 * hidden;
+        int width = u1 - u0;
+        for (int b = 0; b < batch; b++)
+        {
+            int row = b * g3;
+            for (int block = 0; block < 2; block++)
+            {
+                Span<float> a = gates.Slice(row + (block * hidden) + u0, width);
+                TensorPrimitives.Add(a, recurrent.Slice(row + (block * hidden) + u0, width), a);
+                TensorPrimitives.Sigmoid(a, a);
+            }
+
+            Span<float> hnUnits = hn.Slice((b * hidden) + u0, width);
+            recurrent.Slice(row + (2 * hidden) + u0, width).CopyTo(hnUnits);
+            if (!hiddenNewBias.IsEmpty)
+            {
+                TensorPrimitives.Add(hnUnits, hiddenNewBias.Slice(u0, width), hnUnits);
+            }
+
+            ReadOnlySpan<float> r = gates.Slice(row + u0, width);
+            ReadOnlySpan<float> z = gates.Slice(row + hidden + u0, width);
+            Span<float> n = gates.Slice(row + (2 * hidden) + u0, width);
+            TensorPrimitives.MultiplyAdd(r, hnUnits, n, n);
+            TensorPrimitives.Tanh(n, n);
+            Span<float> hOut = h.Slice((b * hidden) + u0, width);
+            TensorPrimitives.Subtract(hPrev.Slice((b * hidden) + u0, width), n, hOut);
+            TensorPrimitives.MultiplyAdd(z, hOut, n, hOut);
+        }
+    }
+
+    /// <summary>
     /// First half of the backward of one row: from dh' to the n and z pre-activation gradients and the direct
     /// dh(t−1) term z ⊙ dh'. For linear_before_reset = 1 it also finishes r; for 0 the caller must first
     /// form d(r ⊙ h) = W_hnᵀ·dA_n and then call <see cref="BackwardResetOriginal"/>.

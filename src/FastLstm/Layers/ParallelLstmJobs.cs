@@ -7,5 +7,11 @@ internal sealed class ParallelLstmJobs
 
     public StepJob Step { get; } = new();
 
+    public GruRnnStepJob CellStep { get; } = new();
+
+    public ForwardRowsJob Rows { get; } = new();
+
     public WeightGradientJob WeightGradients { get; } = new();
+
+    public BackwardRecurrenceJob BackwardRecurrence { get; } = new();
 }

@@ -9,8 +9,8 @@ public sealed partial class RecurrentLayer
     /// Full backpropagation through time of the workspace's last forward pass, for the loss whose gradients
     /// with respect to the outputs are given. Parameter gradients are ADDED to <see cref="ParameterList.Gradients"/>
     /// (clear them with <see cref="ParameterList.ZeroGradients"/>); dL/dx, dL/dh0 and dL/dc0 are written to
-    /// the workspace (<see cref="RecurrentWorkspace.InputGradient"/>, <see cref="RecurrentWorkspace.InitialHiddenGradient"/>,
-    /// <see cref="RecurrentWorkspace.InitialCellGradient"/>).
+    /// the workspace (<see cref="RecurrentWorkspace.InputGradient"/> unless <see cref="RecurrentWorkspace.ComputeInputGradient"/>
+    /// is false, <see cref="RecurrentWorkspace.InitialHiddenGradient"/>, <see cref="RecurrentWorkspace.InitialCellGradient"/>).
     /// </summary>
     /// <remarks>
     /// Truncated BPTT: run the next chunk's forward with this chunk's final states as initial states; the gradient
@@ -23,7 +23,8 @@ public sealed partial class RecurrentLayer
     /// <param name="finalHiddenGradient">dL/dh_n (L·D, B, Hout), or empty for zero.</param>
     /// <param name="finalCellGradient">dL/dc_n (L·D, B, H) for an LSTM, or empty for zero.</param>
     /// <exception cref="ArgumentException">A span's length does not fit the forward pass, or the workspace is another layer's.</exception>
-    /// <exception cref="InvalidOperationException">The workspace holds no forward pass.</exception>
+    /// <exception cref="InvalidOperationException">The workspace holds no forward pass, or one that used a reduced
+    /// <see cref="InferencePrecision"/> (run <c>Forward(training: true)</c> first).</exception>
     public void Backward(
         RecurrentWorkspace workspace,
         ReadOnlySpan<float> outputGradient,
@@ -31,6 +32,12 @@ public sealed partial class RecurrentLayer
         ReadOnlySpan<float> finalCellGradient = default)
     {
         ValidateBackward(workspace, outputGradient, finalHiddenGradient, finalCellGradient);
+        if (workspace.ForwardPrecision != WeightPrecision.Float32)
+        {
+            throw new InvalidOperationException(
+                $"The forward pass used InferencePrecision = {workspace.ForwardPrecision} weights, which Backward cannot differentiate; run Forward with training: true (always float32) before Backward.");
+        }
+
         RecurrentOptions o = Options;
         int steps = workspace.SequenceLength;
         int batch = workspace.BatchSize;
@@ -45,9 +52,11 @@ public sealed partial class RecurrentLayer
         for (int layer = o.NumLayers - 1; layer >= 0; layer--)
         {
             int inputWidth = layer == 0 ? o.InputSize : o.OutputSize;
-            Span<float> inputGradient = layer == 0
-                ? workspace.InputGradientBuffer.AsSpan(0, rows * inputWidth)
-                : spare.Slice(0, rows * inputWidth);
+
+            // Empty when the caller wants no dL/dx: the dG·W_ih product of layer 0 is skipped (layers above always need theirs).
+            Span<float> inputGradient = layer > 0
+                ? spare.Slice(0, rows * inputWidth)
+                : workspace.ComputeInputGradient ? workspace.InputGradientBuffer.AsSpan(0, rows * inputWidth) : default;
             inputGradient.Clear();
             ReadOnlySpan<float> layerInput = LayerInput(workspace, layer, rows, workspace.Training, drawMask: false);
             for (int direction = 0; direction < o.Directions; direction++)
@@ -66,6 +75,7 @@ public sealed partial class RecurrentLayer
             spare = used;
         }
 
+        workspace.HasInputGradient = workspace.ComputeInputGradient;
         workspace.HasBackward = true;
     }
 
@@ -75,10 +85,46 @@ public sealed partial class RecurrentLayer
     {
         RecurrentOptions o = Options;
         UnitWeights unit = Unit(layer, direction);
+        UnitTape tape = workspace.Units[(layer * o.Directions) + direction];
+        int steps = workspace.SequenceLength;
+        int batch = workspace.BatchSize;
+        int rows = steps * batch;
+        int gatesHidden = GateCount * o.HiddenSize;
+        Span<float> gateGradients = workspace.GateGradients.AsSpan(0, rows * gatesHidden);
+        Span<float> hiddenGateGradients = o.Cell == CellKind.Gru ? workspace.HiddenGateGradients.AsSpan(0, rows * gatesHidden) : gateGradients;
+        Span<float> stateGradients = workspace.StateGradients.AsSpan(0, rows * o.OutputHiddenSize);
+
+        if (workspace.Team is not null && CanSplitRecurrence(unit, batch, workspace.Team.Size) &&
+            WorthSplittingRecurrence(rows, workspace.MinParallelBackwardFlops))
+        {
+            BackwardRowsParallel(workspace, layer, direction, outputGradient, finalHiddenGradient, finalCellGradient);
+        }
+        else
+        {
+            BackwardRows(workspace, layer, direction, outputGradient, finalHiddenGradient, finalCellGradient, 0, batch);
+        }
+
+        AccumulateWeightGradients(workspace, unit, tape, x, steps, batch, gateGradients, hiddenGateGradients, stateGradients, inputGradient);
+    }
+
+    /// <summary>
+    /// The backward recurrence of one unit over all T steps for the batch rows [<paramref name="b0"/>, <paramref name="b1"/>):
+    /// dG, the state gradients, and dL/dh0, dL/dc0 of those rows. Rows never meet in it (each row's dh(t−1) is its own
+    /// dG row times W_hh), so disjoint row ranges can run on different threads, each over the whole sequence, and every
+    /// element is computed by the same operations as for the full batch (the matrix kernels' sums do not depend on M).
+    /// The one cross-row sum, the peephole gradient, keeps a unit with peepholes on one range (see <see cref="CanSplitRecurrence"/>).
+    /// </summary>
+    internal void BackwardRows(
+        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> outputGradient,
+        ReadOnlySpan<float> finalHiddenGradient, ReadOnlySpan<float> finalCellGradient, int b0, int b1)
+    {
+        RecurrentOptions o = Options;
+        UnitWeights unit = Unit(layer, direction);
         int unitIndex = (layer * o.Directions) + direction;
         UnitTape tape = workspace.Units[unitIndex];
         int steps = workspace.SequenceLength;
         int batch = workspace.BatchSize;
+        int count = b1 - b0;
         int rows = steps * batch;
         int hidden = o.HiddenSize;
         int outputHidden = o.OutputHiddenSize;
@@ -93,17 +139,18 @@ public sealed partial class RecurrentLayer
         ReadOnlySpan<float> whh = unit.HiddenWeights.Values;
 
         // dG: (T, B, G·H) gradients of the x-side pre-activations; for a GRU the h-side ones differ (r scales hn).
+        // Below, "rows" of a (B, ·) slot are this range's rows only: [b0, b1).
         Span<float> gateGradients = workspace.GateGradients.AsSpan(0, rows * gatesHidden);
         Span<float> hiddenGateGradients = gru ? workspace.HiddenGateGradients.AsSpan(0, rows * gatesHidden) : gateGradients;
         Span<float> stateGradients = workspace.StateGradients.AsSpan(0, rows * outputHidden);
-        Span<float> dh = workspace.HiddenGradient.AsSpan(0, hiddenSlot);
-        Span<float> dhNext = workspace.NextHiddenGradient.AsSpan(0, hiddenSlot);
-        Span<float> dc = lstm ? workspace.CellGradient.AsSpan(0, cellSlot) : default;
-        Span<float> dUnprojected = workspace.UnprojectedGradient.AsSpan(0, cellSlot);
-        CopyOrClear(finalHiddenGradient.IsEmpty ? default : finalHiddenGradient.Slice(unitIndex * hiddenSlot, hiddenSlot), dh);
+        Span<float> dh = workspace.HiddenGradient.AsSpan(b0 * outputHidden, count * outputHidden);
+        Span<float> dhNext = workspace.NextHiddenGradient.AsSpan(b0 * outputHidden, count * outputHidden);
+        Span<float> dc = lstm ? workspace.CellGradient.AsSpan(b0 * hidden, count * hidden) : default;
+        Span<float> dUnprojected = workspace.UnprojectedGradient.AsSpan(b0 * hidden, count * hidden);
+        CopyOrClear(finalHiddenGradient.IsEmpty ? default : finalHiddenGradient.Slice((unitIndex * hiddenSlot) + (b0 * outputHidden), dh.Length), dh);
         if (lstm)
         {
-            CopyOrClear(finalCellGradient.IsEmpty ? default : finalCellGradient.Slice(unitIndex * cellSlot, cellSlot), dc);
+            CopyOrClear(finalCellGradient.IsEmpty ? default : finalCellGradient.Slice((unitIndex * cellSlot) + (b0 * hidden), dc.Length), dc);
         }
 
         ReadOnlySpan<float> peephole = unit.Peephole is null ? default : unit.Peephole.Values;
@@ -114,16 +161,17 @@ public sealed partial class RecurrentLayer
             int t = unit.Reverse ? steps - 1 - s : s;
             int prev = unit.Reverse ? t + 1 : t;
             int next = unit.Reverse ? t : t + 1;
-            Span<float> stepState = stateGradients.Slice(t * hiddenSlot, hiddenSlot);
-            Span<float> stepGates = gateGradients.Slice(t * batch * gatesHidden, batch * gatesHidden);
-            Span<float> stepHiddenGates = hiddenGateGradients.Slice(t * batch * gatesHidden, batch * gatesHidden);
+            Span<float> stepState = stateGradients.Slice((t * hiddenSlot) + (b0 * outputHidden), count * outputHidden);
+            Span<float> stepGates = gateGradients.Slice(((t * batch) + b0) * gatesHidden, count * gatesHidden);
+            Span<float> stepHiddenGates = hiddenGateGradients.Slice(((t * batch) + b0) * gatesHidden, count * gatesHidden);
             dhNext.Clear();
 
             // Total gradient reaching h(t): from later steps plus this step's output. Padded rows only carry it.
-            for (int b = 0; b < batch; b++)
+            for (int r = 0; r < count; r++)
             {
-                Span<float> row = stepState.Slice(b * outputHidden, outputHidden);
-                dh.Slice(b * outputHidden, outputHidden).CopyTo(row);
+                int b = b0 + r;
+                Span<float> row = stepState.Slice(r * outputHidden, outputHidden);
+                dh.Slice(r * outputHidden, outputHidden).CopyTo(row);
                 if (t < validSteps[b])
                 {
                     if (!outputGradient.IsEmpty)
@@ -134,15 +182,15 @@ public sealed partial class RecurrentLayer
                 }
                 else
                 {
-                    row.CopyTo(dhNext.Slice(b * outputHidden, outputHidden));
+                    row.CopyTo(dhNext.Slice(r * outputHidden, outputHidden));
                     row.Clear();
-                    stepGates.Slice(b * gatesHidden, gatesHidden).Clear();
-                    stepHiddenGates.Slice(b * gatesHidden, gatesHidden).Clear();
+                    stepGates.Slice(r * gatesHidden, gatesHidden).Clear();
+                    stepHiddenGates.Slice(r * gatesHidden, gatesHidden).Clear();
                 }
             }
 
-            ReadOnlySpan<float> stepGateValues = tape.Gates.AsSpan(t * batch * gatesHidden, batch * gatesHidden);
-            ReadOnlySpan<float> hPrev = tape.Hidden.AsSpan(prev * hiddenSlot, hiddenSlot);
+            ReadOnlySpan<float> stepGateValues = tape.Gates.AsSpan(((t * batch) + b0) * gatesHidden, count * gatesHidden);
+            ReadOnlySpan<float> hPrev = tape.Hidden.AsSpan((prev * hiddenSlot) + (b0 * outputHidden), count * outputHidden);
             if (lstm)
             {
                 ReadOnlySpan<float> dhCell = stepState;
@@ -150,22 +198,22 @@ public sealed partial class RecurrentLayer
                 {
                     // h = W_hr·u, so du = dhᵀ·W_hr; padded rows of dh are zero, so theirs are too.
                     dUnprojected.Clear();
-                    MatrixMultiply.AddProduct(batch, hidden, outputHidden, stepState, outputHidden, unit.Projection!.Values, hidden, dUnprojected, hidden);
+                    MatrixMultiply.AddProduct(count, hidden, outputHidden, stepState, outputHidden, unit.Projection!.Values, hidden, dUnprojected, hidden);
                     dhCell = dUnprojected;
                 }
 
-                ReadOnlySpan<float> cPrev = tape.Cell.AsSpan(prev * cellSlot, cellSlot);
-                ReadOnlySpan<float> cNext = tape.Cell.AsSpan(next * cellSlot, cellSlot);
-                ReadOnlySpan<float> tanhC = tape.TanhCell.AsSpan(t * cellSlot, cellSlot);
-                for (int b = 0; b < batch; b++)
+                ReadOnlySpan<float> cPrev = tape.Cell.AsSpan((prev * cellSlot) + (b0 * hidden), count * hidden);
+                ReadOnlySpan<float> cNext = tape.Cell.AsSpan((next * cellSlot) + (b0 * hidden), count * hidden);
+                ReadOnlySpan<float> tanhC = tape.TanhCell.AsSpan((t * cellSlot) + (b0 * hidden), count * hidden);
+                for (int r = 0; r < count; r++)
                 {
-                    if (t >= validSteps[b])
+                    if (t >= validSteps[b0 + r])
                     {
                         continue;
                     }
 
-                    int g = b * gatesHidden;
-                    int c = b * hidden;
+                    int g = r * gatesHidden;
+                    int c = r * hidden;
                     LstmCell.BackwardRow(
                         hidden, stepGateValues.Slice(g, gatesHidden), cPrev.Slice(c, hidden), cNext.Slice(c, hidden), tanhC.Slice(c, hidden),
                         dhCell.Slice(c, hidden), dc.Slice(c, hidden), stepGates.Slice(g, gatesHidden), peephole, dPeephole);
@@ -173,18 +221,18 @@ public sealed partial class RecurrentLayer
             }
             else if (gru)
             {
-                BackwardGruStep(unit, tape, workspace, t, batch, validSteps, stepGateValues, hPrev, stepState, stepGates, stepHiddenGates, dhNext);
+                BackwardGruStep(unit, tape, workspace, t, b0, b1, validSteps, stepGateValues, hPrev, stepState, stepGates, stepHiddenGates, dhNext);
             }
             else
             {
-                ReadOnlySpan<float> hNext = tape.Hidden.AsSpan(next * hiddenSlot, hiddenSlot);
+                ReadOnlySpan<float> hNext = tape.Hidden.AsSpan((next * hiddenSlot) + (b0 * outputHidden), count * outputHidden);
                 bool relu = o.Cell == CellKind.RnnRelu;
-                for (int b = 0; b < batch; b++)
+                for (int r = 0; r < count; r++)
                 {
-                    if (t < validSteps[b])
+                    if (t < validSteps[b0 + r])
                     {
-                        int r = b * hidden;
-                        RnnCell.BackwardRow(hidden, hNext.Slice(r, hidden), stepState.Slice(r, hidden), stepGates.Slice(r, hidden), relu);
+                        int h = r * hidden;
+                        RnnCell.BackwardRow(hidden, hNext.Slice(h, hidden), stepState.Slice(h, hidden), stepGates.Slice(h, hidden), relu);
                     }
                 }
             }
@@ -192,11 +240,11 @@ public sealed partial class RecurrentLayer
             // dh(t−1) += dG_hh · W_hh (for the original GRU only the r and z blocks: its n block multiplies r ⊙ h).
             if (gru && !o.GruLinearBeforeReset)
             {
-                MatrixMultiply.AddProduct(batch, outputHidden, 2 * hidden, stepHiddenGates, gatesHidden, whh, outputHidden, dhNext, outputHidden);
+                MatrixMultiply.AddProduct(count, outputHidden, 2 * hidden, stepHiddenGates, gatesHidden, whh, outputHidden, dhNext, outputHidden);
             }
             else
             {
-                MatrixMultiply.AddProductPacked(batch, stepHiddenGates, gatesHidden, PackedHiddenTransposed(unit), dhNext, outputHidden);
+                MatrixMultiply.AddProductPacked(count, stepHiddenGates, gatesHidden, PackedHiddenTransposed(unit), dhNext, outputHidden);
             }
 
             Span<float> swap = dh;
@@ -204,33 +252,64 @@ public sealed partial class RecurrentLayer
             dhNext = swap;
         }
 
-        dh.CopyTo(workspace.InitialHiddenGradientBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
+        dh.CopyTo(workspace.InitialHiddenGradientBuffer.AsSpan((unitIndex * hiddenSlot) + (b0 * outputHidden), dh.Length));
         if (lstm)
         {
-            dc.CopyTo(workspace.InitialCellGradientBuffer.AsSpan(unitIndex * cellSlot, cellSlot));
+            dc.CopyTo(workspace.InitialCellGradientBuffer.AsSpan((unitIndex * cellSlot) + (b0 * hidden), dc.Length));
+        }
+    }
+
+    /// <summary>Whether a unit's recurrence may split by batch rows: at least two rows, and no peephole (its gradient sums
+    /// over rows, and a split would change the order of that sum).</summary>
+    private static bool CanSplitRecurrence(UnitWeights unit, int batch, int threads) => unit.Peephole is null && batch >= 2 && threads >= 2;
+
+    /// <summary>
+    /// Whether the backward recurrence of one unit (its dG·W_hh products: 2·T·B·G·H·Hout FLOPs, plus the cells) repays
+    /// one fork and join: the same 4 MFLOP cut as the end-of-unit products, since here too a single join covers all T steps.
+    /// </summary>
+    internal bool WorthSplittingRecurrence(int rows, long minFlops = DefaultMinParallelBackwardFlops) =>
+        2L * rows * GateCount * Options.HiddenSize * Options.OutputHiddenSize >= minFlops;
+
+    /// <summary><see cref="BackwardRows"/> on the workspace's team, the batch rows split across it (see <see cref="BackwardRecurrenceJob"/>).</summary>
+    private unsafe void BackwardRowsParallel(
+        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> outputGradient,
+        ReadOnlySpan<float> finalHiddenGradient, ReadOnlySpan<float> finalCellGradient)
+    {
+        UnitWeights unit = Unit(layer, direction);
+        if (!(Options.Cell == CellKind.Gru && !Options.GruLinearBeforeReset))
+        {
+            // Repack W_hhᵀ (when the weights changed) before the threads read it, rather than have them queue on its lock.
+            _ = PackedHiddenTransposed(unit);
         }
 
-        AccumulateWeightGradients(workspace, unit, tape, x, steps, batch, gateGradients, hiddenGateGradients, stateGradients, inputGradient);
+        BackwardRecurrenceJob job = workspace.ParallelJobs!.BackwardRecurrence;
+        fixed (float* dy = outputGradient, dhn = finalHiddenGradient, dcn = finalCellGradient)
+        {
+            job.Set(this, workspace, layer, direction, dy, outputGradient.Length, dhn, finalHiddenGradient.Length, dcn, finalCellGradient.Length);
+            workspace.Team!.Run(job);
+        }
     }
 
     private void BackwardGruStep(
-        UnitWeights unit, UnitTape tape, RecurrentWorkspace workspace, int t, int batch, ReadOnlySpan<int> validSteps,
+        UnitWeights unit, UnitTape tape, RecurrentWorkspace workspace, int t, int b0, int b1, ReadOnlySpan<int> validSteps,
         ReadOnlySpan<float> gateValues, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> stepState,
         Span<float> stepGates, Span<float> stepHiddenGates, Span<float> dhNext)
     {
         int hidden = Options.HiddenSize;
         int gatesHidden = 3 * hidden;
+        int batch = workspace.BatchSize;
+        int count = b1 - b0;
         bool linearBeforeReset = Options.GruLinearBeforeReset;
-        ReadOnlySpan<float> recurrentNew = tape.GruRecurrentNew.AsSpan(t * batch * hidden, batch * hidden);
-        for (int b = 0; b < batch; b++)
+        ReadOnlySpan<float> recurrentNew = tape.GruRecurrentNew.AsSpan(((t * batch) + b0) * hidden, count * hidden);
+        for (int i = 0; i < count; i++)
         {
-            if (t >= validSteps[b])
+            if (t >= validSteps[b0 + i])
             {
                 continue;
             }
 
-            int g = b * gatesHidden;
-            int r = b * hidden;
+            int g = i * gatesHidden;
+            int r = i * hidden;
             GruCell.BackwardRow(
                 hidden, gateValues.Slice(g, gatesHidden), recurrentNew.Slice(r, hidden), hPrev.Slice(r, hidden), stepState.Slice(r, hidden),
                 stepGates.Slice(g, gatesHidden), stepHiddenGates.Slice(g, gatesHidden), dhNext.Slice(r, hidden), linearBeforeReset);
@@ -242,20 +321,20 @@ public sealed partial class RecurrentLayer
         }
 
         // Original form: d(r ⊙ h) = dA_n · W_hn, then r's gradient and the r ⊙ d(r ⊙ h) term of dh(t−1).
-        Span<float> dResetHidden = workspace.ResetHiddenGradient.AsSpan(0, batch * hidden);
+        Span<float> dResetHidden = workspace.ResetHiddenGradient.AsSpan(b0 * hidden, count * hidden);
         dResetHidden.Clear();
         MatrixMultiply.AddProduct(
-            batch, hidden, hidden, stepHiddenGates.Slice(2 * hidden), gatesHidden,
+            count, hidden, hidden, stepHiddenGates.Slice(2 * hidden), gatesHidden,
             unit.HiddenWeights.Values.Slice(2 * hidden * hidden), hidden, dResetHidden, hidden);
-        for (int b = 0; b < batch; b++)
+        for (int i = 0; i < count; i++)
         {
-            if (t >= validSteps[b])
+            if (t >= validSteps[b0 + i])
             {
                 continue;
             }
 
-            int g = b * gatesHidden;
-            int r = b * hidden;
+            int g = i * gatesHidden;
+            int r = i * hidden;
             GruCell.BackwardResetOriginal(
                 hidden, gateValues.Slice(g, gatesHidden), hPrev.Slice(r, hidden), dResetHidden.Slice(r, hidden),
                 stepGates.Slice(g, gatesHidden), stepHiddenGates.Slice(g, gatesHidden), dhNext.Slice(r, hidden));
@@ -310,7 +389,10 @@ public sealed partial class RecurrentLayer
                 outputHidden, hidden, rows, stateGradients, outputHidden, tape.Unprojected.AsSpan(0, rows * hidden), hidden, unit.Projection.Gradients, hidden);
         }
 
-        MatrixMultiply.AddProductPacked(rows, gateGradients, gatesHidden, PackedInputTransposed(unit), inputGradient, inputWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            MatrixMultiply.AddProductPacked(rows, gateGradients, gatesHidden, PackedInputTransposed(unit), inputGradient, inputWidth);
+        }
     }
 
     private void ValidateBackward(

@@ -1,3 +1,4 @@
+using FastLstm.Kernels;
 
 namespace FastLstm;
 
@@ -16,7 +17,8 @@ public sealed partial class RecurrentLayer
     /// <param name="initialHidden">h0 (L·D, B, Hout), or empty for zeros. May be the workspace's own
     /// <see cref="RecurrentWorkspace.FinalHidden"/> (truncated BPTT): it is copied before anything is written.</param>
     /// <param name="initialCell">c0 (L·D, B, H) for an LSTM, or empty for zeros.</param>
-    /// <param name="training">Apply dropout between layers (when <see cref="RecurrentOptions.Dropout"/> &gt; 0).</param>
+    /// <param name="training">Apply dropout between layers (when <see cref="RecurrentOptions.Dropout"/> &gt; 0), and use float32
+    /// weights whatever <see cref="InferencePrecision"/> says (a pass that <see cref="Backward"/> will follow).</param>
     /// <exception cref="ArgumentException">A span's length, a length value or the workspace does not fit; the message
     /// names the argument with the expected and actual values.</exception>
     public void Forward(
@@ -58,6 +60,8 @@ public sealed partial class RecurrentLayer
         workspace.SequenceLength = steps;
         workspace.BatchSize = batch;
         workspace.Training = training;
+        WeightPrecision precision = training ? WeightPrecision.Float32 : InferencePrecision;
+        workspace.ForwardPrecision = precision;
         workspace.HasForward = false;
         workspace.HasBackward = false;
 
@@ -66,7 +70,7 @@ public sealed partial class RecurrentLayer
             ReadOnlySpan<float> layerInput = LayerInput(workspace, layer, steps * batch, training, drawMask: true);
             for (int direction = 0; direction < o.Directions; direction++)
             {
-                ForwardUnit(workspace, layer, direction, layerInput, steps, batch, validSteps);
+                ForwardUnit(workspace, layer, direction, layerInput, steps, batch, validSteps, precision);
             }
         }
 
@@ -105,28 +109,44 @@ public sealed partial class RecurrentLayer
         return dropped;
     }
 
-    private void ForwardUnit(
-        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, ReadOnlySpan<int> validSteps)
+    private unsafe void ForwardUnit(
+        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, ReadOnlySpan<int> validSteps,
+        WeightPrecision precision)
     {
         RecurrentOptions o = Options;
         UnitWeights unit = Unit(layer, direction);
         int unitIndex = (layer * o.Directions) + direction;
         UnitTape tape = workspace.Units[unitIndex];
         int hidden = o.HiddenSize;
-        int outputHidden = o.OutputHiddenSize;
         int gatesHidden = GateCount * hidden;
-        int hiddenSlot = batch * outputHidden;
+        int hiddenSlot = batch * o.OutputHiddenSize;
         int cellSlot = batch * hidden;
         bool lstm = o.HasCellState;
 
-        if (workspace.Team is not null && CanRunParallel() && WorthSplitting(batch, workspace.MinParallelStepFlops))
+        // Threads: many rows split by rows for the whole sequence (rows never meet, so one fork and join in all); few
+        // rows split each step by hidden units, where the architecture allows it.
+        WorkerTeam? team = workspace.Team is not null && WorthSplitting(batch, workspace.MinParallelStepFlops) ? workspace.Team : null;
+        bool splitRows = team is not null && batch >= RowsPerThread * team.Size;
+        if (team is not null && !splitRows && precision == WeightPrecision.Float32 && CanRunParallel())
         {
             ForwardUnitParallel(workspace, layer, direction, x, steps, batch, validSteps);
             return;
         }
 
         CombineBias(unit, workspace.CombinedBias);
-        ProjectInput(unit, steps * batch, gatesHidden, workspace.CombinedBias, x, tape.Gates);
+        if (splitRows)
+        {
+            fixed (float* px = x, pBias = workspace.CombinedBias, pGates = tape.Gates)
+            {
+                ProjectionJob projection = workspace.ParallelJobs!.Projection;
+                projection.Set(PackedInput(unit), px, unit.InputWidth, pBias, pGates, gatesHidden, steps * batch);
+                team!.Run(projection);
+            }
+        }
+        else
+        {
+            ProjectInput(unit, steps * batch, gatesHidden, workspace.CombinedBias, x, tape.Gates);
+        }
 
         int firstSlot = unit.Reverse ? steps : 0;
         workspace.InitialHiddenBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot).CopyTo(tape.Hidden.AsSpan(firstSlot * hiddenSlot, hiddenSlot));
@@ -135,45 +155,15 @@ public sealed partial class RecurrentLayer
             workspace.InitialCellBuffer.AsSpan(unitIndex * cellSlot, cellSlot).CopyTo(tape.Cell.AsSpan(firstSlot * cellSlot, cellSlot));
         }
 
-        int outputWidth = o.OutputSize;
-        Span<float> output = workspace.LayerOutputs[layer];
-        for (int s = 0; s < steps; s++)
+        if (splitRows)
         {
-            int t = unit.Reverse ? steps - 1 - s : s;
-            int prev = unit.Reverse ? t + 1 : t;
-            int next = unit.Reverse ? t : t + 1;
-            Span<float> hPrev = tape.Hidden.AsSpan(prev * hiddenSlot, hiddenSlot);
-            Span<float> hNext = tape.Hidden.AsSpan(next * hiddenSlot, hiddenSlot);
-            Span<float> cPrev = lstm ? tape.Cell.AsSpan(prev * cellSlot, cellSlot) : default;
-            Span<float> cNext = lstm ? tape.Cell.AsSpan(next * cellSlot, cellSlot) : default;
-
-            StepUnit(
-                unit, batch,
-                tape.Gates.AsSpan(t * batch * gatesHidden, batch * gatesHidden),
-                hPrev, cPrev, hNext, cNext,
-                lstm ? tape.TanhCell.AsSpan(t * cellSlot, cellSlot) : default,
-                o.ProjectionSize > 0 ? tape.Unprojected.AsSpan(t * cellSlot, cellSlot) : default,
-                o.Cell == CellKind.Gru ? tape.GruRecurrentNew.AsSpan(t * cellSlot, cellSlot) : default,
-                workspace.Recurrent, workspace.ResetHidden);
-
-            for (int b = 0; b < batch; b++)
-            {
-                Span<float> outRow = output.Slice((((t * batch) + b) * outputWidth) + (direction * outputHidden), outputHidden);
-                if (t < validSteps[b])
-                {
-                    hNext.Slice(b * outputHidden, outputHidden).CopyTo(outRow);
-                    continue;
-                }
-
-                // Past this sequence's end (or before its start, in reverse): carry the state, output zeros.
-                hPrev.Slice(b * outputHidden, outputHidden).CopyTo(hNext.Slice(b * outputHidden, outputHidden));
-                if (lstm)
-                {
-                    cPrev.Slice(b * hidden, hidden).CopyTo(cNext.Slice(b * hidden, hidden));
-                }
-
-                outRow.Clear();
-            }
+            ForwardRowsJob rowsJob = workspace.ParallelJobs!.Rows;
+            rowsJob.Set(this, workspace, layer, direction, steps, batch, precision);
+            team!.Run(rowsJob);
+        }
+        else
+        {
+            RunSteps(workspace, layer, direction, steps, batch, 0, batch, precision);
         }
 
         int lastSlot = unit.Reverse ? 0 : steps;
@@ -181,6 +171,73 @@ public sealed partial class RecurrentLayer
         if (lstm)
         {
             tape.Cell.AsSpan(lastSlot * cellSlot, cellSlot).CopyTo(workspace.FinalCellBuffer.AsSpan(unitIndex * cellSlot, cellSlot));
+        }
+    }
+
+    /// <summary>Rows a thread gets at least before a sequence is split by rows: one full micro-kernel block of the GEMM.</summary>
+    internal const int RowsPerThread = 8;
+
+    /// <summary>
+    /// The recurrence of one unit for the batch rows [<paramref name="b0"/>, <paramref name="b1"/>) over every step, the
+    /// input projection already in the tape: each step's product and cell, the outputs, and the state carried past each
+    /// sequence's end. Rows never interact, so any split of the batch gives the same numbers as the whole batch.
+    /// </summary>
+    internal void RunSteps(RecurrentWorkspace workspace, int layer, int direction, int steps, int batch, int b0, int b1, WeightPrecision precision)
+    {
+        RecurrentOptions o = Options;
+        UnitWeights unit = Unit(layer, direction);
+        UnitTape tape = workspace.Units[(layer * o.Directions) + direction];
+        int hidden = o.HiddenSize;
+        int outputHidden = o.OutputHiddenSize;
+        int gatesHidden = GateCount * hidden;
+        int hiddenSlot = batch * outputHidden;
+        int cellSlot = batch * hidden;
+        bool lstm = o.HasCellState;
+        int rows = b1 - b0;
+        ReadOnlySpan<int> validSteps = workspace.LengthsBuffer.AsSpan(0, batch);
+        int outputWidth = o.OutputSize;
+        Span<float> output = workspace.LayerOutputs[layer];
+        Span<float> recurrent = workspace.Recurrent.AsSpan(b0 * gatesHidden, rows * gatesHidden);
+        Span<float> resetHidden = workspace.ResetHidden.AsSpan(b0 * hidden, rows * hidden);
+        for (int s = 0; s < steps; s++)
+        {
+            int t = unit.Reverse ? steps - 1 - s : s;
+            int prev = unit.Reverse ? t + 1 : t;
+            int next = unit.Reverse ? t : t + 1;
+            Span<float> hPrev = tape.Hidden.AsSpan((prev * hiddenSlot) + (b0 * outputHidden), rows * outputHidden);
+            Span<float> hNext = tape.Hidden.AsSpan((next * hiddenSlot) + (b0 * outputHidden), rows * outputHidden);
+            Span<float> cPrev = lstm ? tape.Cell.AsSpan((prev * cellSlot) + (b0 * hidden), rows * hidden) : default;
+            Span<float> cNext = lstm ? tape.Cell.AsSpan((next * cellSlot) + (b0 * hidden), rows * hidden) : default;
+            int stepCells = (t * cellSlot) + (b0 * hidden);
+
+            StepUnit(
+                unit, rows,
+                tape.Gates.AsSpan(((t * batch) + b0) * gatesHidden, rows * gatesHidden),
+                hPrev, cPrev, hNext, cNext,
+                lstm ? tape.TanhCell.AsSpan(stepCells, rows * hidden) : default,
+                o.ProjectionSize > 0 ? tape.Unprojected.AsSpan(stepCells, rows * hidden) : default,
+                o.Cell == CellKind.Gru ? tape.GruRecurrentNew.AsSpan(stepCells, rows * hidden) : default,
+                recurrent, resetHidden, precision);
+
+            for (int r = 0; r < rows; r++)
+            {
+                int b = b0 + r;
+                Span<float> outRow = output.Slice((((t * batch) + b) * outputWidth) + (direction * outputHidden), outputHidden);
+                if (t < validSteps[b])
+                {
+                    hNext.Slice(r * outputHidden, outputHidden).CopyTo(outRow);
+                    continue;
+                }
+
+                // Past this sequence's end (or before its start, in reverse): carry the state, output zeros.
+                hPrev.Slice(r * outputHidden, outputHidden).CopyTo(hNext.Slice(r * outputHidden, outputHidden));
+                if (lstm)
+                {
+                    cPrev.Slice(r * hidden, hidden).CopyTo(cNext.Slice(r * hidden, hidden));
+                }
+
+                outRow.Clear();
+            }
         }
     }
 

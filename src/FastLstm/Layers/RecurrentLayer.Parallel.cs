@@ -5,18 +5,24 @@ namespace FastLstm;
 public sealed partial class RecurrentLayer
 {
     /// <summary>
-    /// Whether one step has enough work to repay a fork and join. Measured with the --compare harness on 2 cores
-    /// (AVX-512): batch 1 at H = 128 (≈ 0.5 MFLOP per step) ran 1.35× slower on 2 threads than on one, H = 512
-    /// (≈ 8 MFLOP) 1.9× faster; the cut sits between them, at 2 MFLOP of W_hh product per step.
+    /// Whether one step has enough work to repay a fork and join (≈ 0.2 µs with spinning workers, plus h(t) crossing
+    /// between the cores' caches). MEASURED_THRESHOLD_NOTE
     /// </summary>
     internal bool WorthSplitting(int batch, long minStepFlops = DefaultMinParallelStepFlops) =>
         2L * batch * GateCount * Options.HiddenSize * Options.OutputHiddenSize >= minStepFlops;
 
-    internal const long DefaultMinParallelStepFlops = 2_000_000;
+    internal const long DefaultMinParallelStepFlops = 64_000;
 
-    /// <summary>Whether <see cref="ForwardUnitParallel"/> covers this architecture: an LSTM without projection whose
-    /// H is a multiple of 16 (so units split on whole 16-column panels of W_hh).</summary>
-    internal bool CanRunParallel() => Options.Cell == CellKind.Lstm && Options.ProjectionSize == 0 && Options.HiddenSize % 16 == 0;
+    /// <summary>Whether <see cref="ForwardUnitParallel"/> covers this architecture: an LSTM without projection, a GRU in
+    /// PyTorch's form (linear_before_reset) or an Elman RNN, whose H is a multiple of 16 (so units split on whole
+    /// 16-column panels of W_hh).</summary>
+    internal bool CanRunParallel() =>
+        Options.HiddenSize % 16 == 0 && Options.Cell switch
+        {
+            CellKind.Lstm => Options.ProjectionSize == 0,
+            CellKind.Gru => Options.GruLinearBeforeReset,
+            _ => true,
+        };
 
     /// <summary>
     /// <see cref="ForwardUnit"/> on the workspace's <see cref="WorkerTeam"/>: the input projection split by rows, and
@@ -35,34 +41,51 @@ public sealed partial class RecurrentLayer
         int gatesHidden = GateCount * hidden;
         int hiddenSlot = batch * hidden;
         int rows = steps * batch;
+        bool lstm = o.Cell == CellKind.Lstm;
         WorkerTeam team = workspace.Team!;
         ParallelLstmJobs jobs = workspace.ParallelJobs!;
 
         CombineBias(unit, workspace.CombinedBias);
         int firstSlot = unit.Reverse ? steps : 0;
         workspace.InitialHiddenBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot).CopyTo(tape.Hidden.AsSpan(firstSlot * hiddenSlot, hiddenSlot));
-        workspace.InitialCellBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot).CopyTo(tape.Cell.AsSpan(firstSlot * hiddenSlot, hiddenSlot));
+        if (lstm)
+        {
+            workspace.InitialCellBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot).CopyTo(tape.Cell.AsSpan(firstSlot * hiddenSlot, hiddenSlot));
+        }
+
         int outputWidth = o.OutputSize;
         Span<float> output = workspace.LayerOutputs[layer];
+        PackedMatrix hiddenWeights = PackedHidden(unit);
 
         fixed (float* px = x, pBias = workspace.CombinedBias, pGates = tape.Gates, pHidden = tape.Hidden, pCell = tape.Cell,
-               pTanh = tape.TanhCell, pPeephole = unit.Peephole is null ? default : unit.Peephole.Values)
+               pTanh = tape.TanhCell, pPeephole = unit.Peephole is null ? default : unit.Peephole.Values,
+               pHn = tape.GruRecurrentNew, pRecurrent = workspace.Recurrent,
+               pHiddenNewBias = o.Cell == CellKind.Gru && unit.HiddenBias is not null ? unit.HiddenBias.Values.Slice(2 * hidden, hidden) : default)
         {
             ProjectionJob projection = jobs.Projection;
             projection.Set(PackedInput(unit), px, unit.InputWidth, pBias, pGates, gatesHidden, rows);
             team.Run(projection);
 
-            StepJob step = jobs.Step;
             for (int s = 0; s < steps; s++)
             {
                 int t = unit.Reverse ? steps - 1 - s : s;
                 int prev = unit.Reverse ? t + 1 : t;
                 int next = unit.Reverse ? t : t + 1;
-                step.Set(
-                    PackedHidden(unit), batch, hidden, pGates + ((long)t * batch * gatesHidden), pHidden + ((long)prev * hiddenSlot),
-                    pCell + ((long)prev * hiddenSlot), pHidden + ((long)next * hiddenSlot), pCell + ((long)next * hiddenSlot),
-                    pTanh + ((long)t * hiddenSlot), pPeephole);
-                team.Run(step);
+                float* gates = pGates + ((long)t * batch * gatesHidden);
+                if (lstm)
+                {
+                    jobs.Step.Set(
+                        hiddenWeights, batch, hidden, gates, pHidden + ((long)prev * hiddenSlot), pCell + ((long)prev * hiddenSlot),
+                        pHidden + ((long)next * hiddenSlot), pCell + ((long)next * hiddenSlot), pTanh + ((long)t * hiddenSlot), pPeephole);
+                    team.Run(jobs.Step);
+                }
+                else
+                {
+                    jobs.CellStep.Set(
+                        this, unit, hiddenWeights, batch, gates, pHidden + ((long)prev * hiddenSlot), pHidden + ((long)next * hiddenSlot),
+                        pHn == null ? null : pHn + ((long)t * hiddenSlot), pRecurrent, pHiddenNewBias);
+                    team.Run(jobs.CellStep);
+                }
 
                 // As in ForwardUnit: outputs, and the state carried past each sequence's end.
                 Span<float> hPrev = tape.Hidden.AsSpan(prev * hiddenSlot, hiddenSlot);
@@ -77,7 +100,11 @@ public sealed partial class RecurrentLayer
                     }
 
                     hPrev.Slice(b * hidden, hidden).CopyTo(hNext.Slice(b * hidden, hidden));
-                    tape.Cell.AsSpan((prev * hiddenSlot) + (b * hidden), hidden).CopyTo(tape.Cell.AsSpan((next * hiddenSlot) + (b * hidden), hidden));
+                    if (lstm)
+                    {
+                        tape.Cell.AsSpan((prev * hiddenSlot) + (b * hidden), hidden).CopyTo(tape.Cell.AsSpan((next * hiddenSlot) + (b * hidden), hidden));
+                    }
+
                     outRow.Clear();
                 }
             }
@@ -85,7 +112,10 @@ public sealed partial class RecurrentLayer
 
         int lastSlot = unit.Reverse ? 0 : steps;
         tape.Hidden.AsSpan(lastSlot * hiddenSlot, hiddenSlot).CopyTo(workspace.FinalHiddenBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
-        tape.Cell.AsSpan(lastSlot * hiddenSlot, hiddenSlot).CopyTo(workspace.FinalCellBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
+        if (lstm)
+        {
+            tape.Cell.AsSpan(lastSlot * hiddenSlot, hiddenSlot).CopyTo(workspace.FinalCellBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
+        }
     }
 
     /// <summary>
@@ -115,7 +145,6 @@ public sealed partial class RecurrentLayer
         int inputWidth = unit.InputWidth;
         bool originalGru = o.Cell == CellKind.Gru && !o.GruLinearBeforeReset;
         bool biases = unit.InputBias is not null && unit.HiddenBias is not null;
-        PackedMatrix packedInput = PackedInputTransposed(unit);
         WeightGradientJob job = workspace.ParallelJobs!.WeightGradients;
         job.Clear();
 
@@ -149,7 +178,11 @@ public sealed partial class RecurrentLayer
                 job.AddTransposedA(outputHidden, hidden, rows, dState, outputHidden, unprojected, hidden, dWhr, hidden);
             }
 
-            job.SetInputGradient(rows, dG, gatesHidden, packedInput, dx, inputWidth);
+            if (!inputGradient.IsEmpty)
+            {
+                job.SetInputGradient(rows, dG, gatesHidden, PackedInputTransposed(unit), dx, inputWidth);
+            }
+
             workspace.Team!.Run(job);
         }
     }

@@ -5,7 +5,8 @@ public sealed partial class RecurrentLayer
     /// <summary>
     /// Advances B streams by one time step: reads x(t), updates <paramref name="state"/> in place and writes the
     /// last layer's h(t). The streaming counterpart of <see cref="Forward"/> (same numbers, one step at a time;
-    /// no dropout, no tape), allocation-free.
+    /// no dropout, no tape), allocation-free. At a reduced <see cref="InferencePrecision"/> both of its products, x·W_ihᵀ
+    /// and h·W_hhᵀ, use the reduced weights.
     /// </summary>
     /// <param name="state">From <see cref="CreateState"/> of this layer; owned by the caller.</param>
     /// <param name="input">x(t) (B, I).</param>
@@ -37,17 +38,24 @@ public sealed partial class RecurrentLayer
             state.BiasVersion = Parameters.Version;
         }
 
+        WeightPrecision precision = InferencePrecision;
         ReadOnlySpan<float> x = input;
         for (int layer = 0; layer < o.NumLayers; layer++)
         {
             UnitWeights unit = Unit(layer, 0);
             Span<float> h = state.HiddenBuffer.AsSpan(layer * batch * outputHidden, batch * outputHidden);
             Span<float> c = o.HasCellState ? state.CellBuffer.AsSpan(layer * batch * hidden, batch * hidden) : default;
+            if (precision == WeightPrecision.Float32 && TryStepParallel(state, layer, x, h, c))
+            {
+                x = h;
+                continue;
+            }
+
             Span<float> gates = state.Gates.AsSpan(0, batch * gatesHidden);
-            ProjectInput(unit, batch, gatesHidden, state.CombinedBias.AsSpan(layer * gatesHidden, gatesHidden), x, gates);
+            ProjectInput(unit, batch, gatesHidden, state.CombinedBias.AsSpan(layer * gatesHidden, gatesHidden), x, gates, precision);
             StepUnit(
                 unit, batch, gates, h, c, state.HiddenNext, state.CellNext, state.TanhCell, state.Unprojected,
-                state.GruRecurrentNew, state.Recurrent, state.ResetHidden);
+                state.GruRecurrentNew, state.Recurrent, state.ResetHidden, precision);
             state.HiddenNext.AsSpan(0, h.Length).CopyTo(h);
             if (o.HasCellState)
             {

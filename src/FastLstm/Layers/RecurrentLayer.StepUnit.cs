@@ -24,16 +24,70 @@ public sealed partial class RecurrentLayer
         System.Numerics.Tensors.TensorPrimitives.Add(target.Slice(0, folded), unit.HiddenBias.Values.Slice(0, folded), target.Slice(0, folded));
     }
 
-    /// <summary>Fills rows (M, G·H) with the folded bias, then adds x·W_ihᵀ: the input projection of M = T·B or B rows.</summary>
-    internal void ProjectInput(UnitWeights unit, int rows, int gatesHidden, ReadOnlySpan<float> combinedBias, ReadOnlySpan<float> x, Span<float> gates)
+    /// <summary>
+    /// Fills rows (M, G·H) with the folded bias, then adds x·W_ihᵀ: the input projection of M = T·B or B rows, with W_ih
+    /// in <paramref name="precision"/> (<see cref="Step"/> at a reduced <see cref="InferencePrecision"/>).
+    /// </summary>
+    internal void ProjectInput(
+        UnitWeights unit, int rows, int gatesHidden, ReadOnlySpan<float> combinedBias, ReadOnlySpan<float> x, Span<float> gates,
+        WeightPrecision precision = WeightPrecision.Float32)
     {
         for (int row = 0; row < rows; row++)
         {
             combinedBias.Slice(0, gatesHidden).CopyTo(gates.Slice(row * gatesHidden, gatesHidden));
         }
 
-        MatrixMultiply.AddProductPacked(rows, x, unit.InputWidth, PackedInput(unit), gates, gatesHidden);
+        if (precision == WeightPrecision.Float32)
+        {
+            MatrixMultiply.AddProductPacked(rows, x, unit.InputWidth, PackedInput(unit), gates, gatesHidden);
+        }
+        else
+        {
+            ReducedMatrixMultiply.AddProduct(rows, x, unit.InputWidth, ReducedInput(unit, precision), gates, gatesHidden);
+        }
     }
+
+    /// <summary>
+    /// gates (B, ldc) += h(t−1)·W_hhᵀ for the columns of the 16-column panels [<paramref name="panelStart"/>,
+    /// <paramref name="panelEnd"/>) of the G·H gate columns (all: 0, ⌈G·H/16⌉), with W_hh in <paramref name="precision"/>:
+    /// the recurrent product of one step, for the one-thread loop and for threads that split its columns. Every column
+    /// gets the same result for any split. Split at multiples of 4 panels: reduced forms read whole 64-column groups.
+    /// </summary>
+    /// <param name="unit">Weights.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="hPrev">(B, Hout) h(t−1).</param>
+    /// <param name="gates">(B, ldc) accumulated into, starting at gate column 0.</param>
+    /// <param name="ldc">Row stride of <paramref name="gates"/> (G·H).</param>
+    /// <param name="panelStart">First panel (columns 16·panelStart …).</param>
+    /// <param name="panelEnd">Panel after the last one.</param>
+    /// <param name="precision">Float32 for the exact product, else the reduced weights (repacked first after a change).</param>
+    internal void AddRecurrentProduct(
+        UnitWeights unit, int batch, ReadOnlySpan<float> hPrev, Span<float> gates, int ldc, int panelStart, int panelEnd, WeightPrecision precision)
+    {
+        int outputHidden = Options.OutputHiddenSize;
+        if (precision == WeightPrecision.Float32)
+        {
+            MatrixMultiply.AddProductPacked(batch, hPrev, outputHidden, PackedHidden(unit), gates, ldc, panelStart, panelEnd);
+        }
+        else
+        {
+            ReducedMatrixMultiply.AddProduct(batch, hPrev, outputHidden, ReducedHidden(unit, precision), gates, ldc, panelStart, panelEnd);
+        }
+    }
+
+    /// <summary>The number of 16-column panels of the recurrent product: ⌈G·H/16⌉ (the panelEnd of a whole product).</summary>
+    internal int RecurrentPanels => ((GateCount * Options.HiddenSize) + PackedMatrix.PanelWidth - 1) / PackedMatrix.PanelWidth;
+
+    // The reduced-precision weights of a unit as of the current parameter version (repacked on first use after a change
+    // of the parameters or of the precision).
+    internal ReducedMatrix ReducedInput(UnitWeights unit, WeightPrecision precision) =>
+        unit.ReducedInput.Refresh(Parameters.Version, precision, unit.InputWeights.Shape[0], unit.InputWidth, unit.InputWeights.Values);
+
+    internal ReducedMatrix ReducedHidden(UnitWeights unit, WeightPrecision precision) =>
+        unit.ReducedHidden.Refresh(Parameters.Version, precision, unit.HiddenWeights.Shape[0], unit.HiddenWeights.Shape[1], unit.HiddenWeights.Values);
+
+    internal ReducedMatrix ReducedProjection(UnitWeights unit, WeightPrecision precision) =>
+        unit.ReducedProjection.Refresh(Parameters.Version, precision, unit.Projection!.Shape[0], unit.Projection.Shape[1], unit.Projection.Values);
 
     // The packed weights of a unit as of the current parameter version (repacked on first use after a change).
     internal PackedMatrix PackedInput(UnitWeights unit) =>
@@ -67,11 +121,14 @@ public sealed partial class RecurrentLayer
     /// <param name="gruRecurrentNew">(B, H) GRU: W_hn h + b_hn (PyTorch form) or r ⊙ h (original form), written.</param>
     /// <param name="recurrent">(B, G·H) scratch.</param>
     /// <param name="resetHidden">(B, H) scratch (GRU original form).</param>
+    /// <param name="precision">Weights of the recurrent products (W_hh, W_hr): float32, or a reduced
+    /// <see cref="InferencePrecision"/> (the GRU's original form stays float32).</param>
     internal void StepUnit(
         UnitWeights unit, int batch,
         Span<float> gates, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> cPrev,
         Span<float> hNext, Span<float> cNext, Span<float> tanhCell, Span<float> unprojected,
-        Span<float> gruRecurrentNew, Span<float> recurrent, Span<float> resetHidden)
+        Span<float> gruRecurrentNew, Span<float> recurrent, Span<float> resetHidden,
+        WeightPrecision precision = WeightPrecision.Float32)
     {
         int hidden = Options.HiddenSize;
         int outputHidden = Options.OutputHiddenSize;
@@ -84,7 +141,7 @@ public sealed partial class RecurrentLayer
             case CellKind.Lstm:
             {
                 // W_hh·h(t−1) goes straight into the gate pre-activations; the cell then reads one buffer.
-                MatrixMultiply.AddProductPacked(batch, hPrev, outputHidden, PackedHidden(unit), gates, gatesHidden);
+                AddRecurrentProduct(unit, batch, hPrev, gates, gatesHidden, 0, RecurrentPanels, precision);
                 ReadOnlySpan<float> peephole = unit.Peephole is null ? default : unit.Peephole.Values;
                 if (unit.Projection is null)
                 {
@@ -95,7 +152,14 @@ public sealed partial class RecurrentLayer
                     LstmCell.Forward(batch, hidden, gates, default, cPrev, cNext, tanhCell, unprojected, peephole);
                     Span<float> projected = hNext.Slice(0, batch * outputHidden);
                     projected.Clear();
-                    MatrixMultiply.AddProductPacked(batch, unprojected, hidden, PackedProjection(unit), projected, outputHidden);
+                    if (precision == WeightPrecision.Float32)
+                    {
+                        MatrixMultiply.AddProductPacked(batch, unprojected, hidden, PackedProjection(unit), projected, outputHidden);
+                    }
+                    else
+                    {
+                        ReducedMatrixMultiply.AddProduct(batch, unprojected, hidden, ReducedProjection(unit, precision), projected, outputHidden);
+                    }
                 }
 
                 break;
@@ -104,19 +168,19 @@ public sealed partial class RecurrentLayer
             case CellKind.RnnTanh:
             case CellKind.RnnRelu:
                 rec.Clear();
-                MatrixMultiply.AddProductPacked(batch, hPrev, hidden, PackedHidden(unit), rec, hidden);
+                AddRecurrentProduct(unit, batch, hPrev, rec, hidden, 0, RecurrentPanels, precision);
                 RnnCell.Forward(batch * hidden, gates, rec, hNext, Options.Cell == CellKind.RnnRelu);
                 break;
 
             case CellKind.Gru:
-                StepGru(unit, batch, gates, hPrev, hNext, gruRecurrentNew, rec, resetHidden);
+                StepGru(unit, batch, gates, hPrev, hNext, gruRecurrentNew, rec, resetHidden, precision);
                 break;
         }
     }
 
     private void StepGru(
         UnitWeights unit, int batch, Span<float> gates, ReadOnlySpan<float> hPrev, Span<float> hNext,
-        Span<float> gruRecurrentNew, Span<float> rec, Span<float> resetHidden)
+        Span<float> gruRecurrentNew, Span<float> rec, Span<float> resetHidden, WeightPrecision precision)
     {
         int hidden = Options.HiddenSize;
         int gatesHidden = 3 * hidden;
@@ -128,7 +192,7 @@ public sealed partial class RecurrentLayer
         if (Options.GruLinearBeforeReset)
         {
             // All three blocks of W_hh·h at once; hn = W_hn h + b_hn is kept for backward (dr needs it).
-            MatrixMultiply.AddProductPacked(batch, hPrev, hidden, PackedHidden(unit), rec, gatesHidden);
+            AddRecurrentProduct(unit, batch, hPrev, rec, gatesHidden, 0, RecurrentPanels, precision);
             GruCell.ForwardResetUpdate(batch, hidden, gates, rec);
             for (int b = 0; b < batch; b++)
             {

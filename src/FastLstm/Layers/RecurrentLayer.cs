@@ -45,6 +45,39 @@ public sealed partial class RecurrentLayer
     /// <summary>Every parameter, by PyTorch name, in PyTorch's registration order.</summary>
     public ParameterList Parameters { get; }
 
+    /// <summary>
+    /// How the weights of the per-step products are stored for inference: <see cref="WeightPrecision.Float32"/> (the
+    /// default, exact) or a reduced form that streams fewer bytes per step and is faster where those products are
+    /// bandwidth-bound (batch 1, H in the hundreds).
+    /// </summary>
+    /// <remarks>
+    /// <para>When not float32, <c>Forward(training: false)</c> uses the reduced weights for the recurrent products of each
+    /// step, h·W_hhᵀ (and u·W_hrᵀ of an LSTM with projection), and <see cref="Step"/> uses them for x·W_ihᵀ too. The input
+    /// projection of a whole sequence in <see cref="Forward"/> (one compute-bound product before the loop) stays float32,
+    /// and so does the GRU in its original form (<see cref="RecurrentOptions.GruLinearBeforeReset"/> = false).
+    /// <c>Forward(training: true)</c> and <see cref="Backward"/> always use float32; a <see cref="Backward"/> after a reduced
+    /// forward pass throws. Products still multiply and accumulate in float32: only the weights are rounded, once per
+    /// change of the parameters (the first call after a change repacks them; see <see cref="WeightPrecision"/> for each
+    /// format's rounding). Reduced forward passes run on the caller's thread.</para>
+    /// <para>Thread-safety: set it before serving; every call reads it once at its start.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="WeightPrecision"/>.</exception>
+    public WeightPrecision InferencePrecision
+    {
+        get => _inferencePrecision;
+        set
+        {
+            if (!Enum.IsDefined(value))
+            {
+                ThrowHelper.OutOfRange(nameof(value), $"InferencePrecision must be one of Float32, BFloat16, Float16, Int8; got {(int)value}.");
+            }
+
+            _inferencePrecision = value;
+        }
+    }
+
+    private WeightPrecision _inferencePrecision;
+
     internal int GateCount { get; }
 
     internal int StateCount => _units.Length;
@@ -91,9 +124,14 @@ public sealed partial class RecurrentLayer
     private const int MaxThreads = 256;
 
     /// <summary>A zero state for <see cref="Step"/> with <paramref name="batchSize"/> independent streams.</summary>
+    /// <param name="batchSize">B, the number of independent streams.</param>
+    /// <param name="threads">Threads one <see cref="Step"/> may use, the caller's included. 1 (the default) starts no
+    /// thread; more starts <c>threads − 1</c> dedicated workers that the state owns until <see cref="RecurrentState.Dispose"/>.
+    /// Results are bit-identical for every thread count. Today an LSTM step (without projection, H a multiple of 16) with
+    /// enough work per step splits its hidden units (or, for B ≥ threads, its streams) across them.</param>
     /// <exception cref="InvalidOperationException">The layer is bidirectional: a reverse direction cannot stream.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    public RecurrentState CreateState(int batchSize = 1)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1, or <paramref name="threads"/> is outside 1 … 256.</exception>
+    public RecurrentState CreateState(int batchSize = 1, int threads = 1)
     {
         if (Options.Bidirectional)
         {
@@ -105,7 +143,12 @@ public sealed partial class RecurrentLayer
             ThrowHelper.OutOfRange(nameof(batchSize), $"batchSize must be at least 1; got {batchSize}.");
         }
 
-        return new RecurrentState(this, batchSize);
+        if (threads is < 1 or > MaxThreads)
+        {
+            ThrowHelper.OutOfRange(nameof(threads), $"threads must be between 1 and {MaxThreads}; got {threads}.");
+        }
+
+        return new RecurrentState(this, batchSize, threads);
     }
 
     internal UnitWeights Unit(int layer, int direction) => _units[(layer * Options.Directions) + direction];

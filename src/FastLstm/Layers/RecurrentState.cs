@@ -3,8 +3,9 @@ namespace FastLstm;
 /// <summary>
 /// The state of B independent streams for <see cref="RecurrentLayer.Step"/>: h and c of every layer, plus the
 /// scratch one step needs. The caller owns it: one layer can serve many states (streams) at once, each on its own thread.
+/// A state created with more than one thread owns worker threads: dispose it.
 /// </summary>
-public sealed class RecurrentState
+public sealed class RecurrentState : IDisposable
 {
     internal readonly float[] HiddenBuffer;      // (L, B, Hout)
     internal readonly float[] CellBuffer;        // (L, B, H)
@@ -19,8 +20,19 @@ public sealed class RecurrentState
     internal readonly float[] ResetHidden;       // (B, H)
     internal long BiasVersion = -1;
 
-    internal RecurrentState(RecurrentLayer owner, int batchSize)
+    // Threads (Kernels/WorkerTeam): null runs every step on the caller's thread and starts no thread.
+    internal readonly Kernels.WorkerTeam? Team;
+    internal readonly StepJob? StepJob;
+    internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStepFlops; // tests lower it to reach the threaded path
+
+    internal RecurrentState(RecurrentLayer owner, int batchSize, int threads)
     {
+        if (threads > 1)
+        {
+            Team = new Kernels.WorkerTeam(threads);
+            StepJob = new StepJob();
+        }
+
         Owner = owner;
         BatchSize = batchSize;
         RecurrentOptions o = owner.Options;
@@ -41,6 +53,9 @@ public sealed class RecurrentState
     /// <summary>The layer this state belongs to.</summary>
     public RecurrentLayer Owner { get; }
 
+    /// <summary>Threads a step may use, the caller's included (1: no thread is started).</summary>
+    public int Threads => Team?.Size ?? 1;
+
     /// <summary>Number of independent streams B.</summary>
     public int BatchSize { get; }
 
@@ -56,4 +71,7 @@ public sealed class RecurrentState
         Array.Clear(HiddenBuffer);
         Array.Clear(CellBuffer);
     }
+
+    /// <summary>Ends the worker threads of a state created with more than one thread (a no-op otherwise).</summary>
+    public void Dispose() => Team?.Dispose();
 }

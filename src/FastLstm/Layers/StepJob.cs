@@ -6,6 +6,8 @@ namespace FastLstm;
 /// <summary>
 /// One LSTM time step: gates += h(t−1)·W_hhᵀ, then the cell. Split by batch rows when there are at least as many
 /// rows as threads, else by hidden units (each thread: the same units of all four gate blocks, then their cell).
+/// For <see cref="RecurrentLayer.Step"/>, which has no input projection computed ahead, the job first writes
+/// gates = bias + x(t)·W_ihᵀ for the same rows or units (<see cref="SetInput"/>).
 /// </summary>
 internal sealed unsafe class StepJob : ITeamJob
 {
@@ -19,7 +21,12 @@ internal sealed unsafe class StepJob : ITeamJob
     private float* _cNext;
     private float* _tanhC;
     private float* _peephole;
+    private PackedMatrix? _inputWeights;
+    private float* _x;
+    private int _inputWidth;
+    private float* _bias;
 
+    /// <summary>Sets the step; the gates must already hold the input projection unless <see cref="SetInput"/> follows.</summary>
     public void Set(PackedMatrix weights, int batch, int hidden, float* gates, float* hPrev, float* cPrev, float* hNext, float* cNext, float* tanhC, float* peephole)
     {
         _weights = weights;
@@ -32,6 +39,16 @@ internal sealed unsafe class StepJob : ITeamJob
         _cNext = cNext;
         _tanhC = tanhC;
         _peephole = peephole;
+        _inputWeights = null;
+    }
+
+    /// <summary>Makes the job compute the input projection too: gates = bias + x(t)·W_ihᵀ, x (B, I).</summary>
+    public void SetInput(PackedMatrix inputWeights, float* x, int inputWidth, float* bias)
+    {
+        _inputWeights = inputWeights;
+        _x = x;
+        _inputWidth = inputWidth;
+        _bias = bias;
     }
 
     public void Execute(int part, int parts)
@@ -44,6 +61,18 @@ internal sealed unsafe class StepJob : ITeamJob
             (int b0, int b1) = ParallelSplit.Range(_batch, part, parts, 1);
             int n = b1 - b0;
             var gates = new Span<float>(_gates + ((long)b0 * g4), n * g4);
+            if (_inputWeights is not null)
+            {
+                var bias = new ReadOnlySpan<float>(_bias, g4);
+                for (int row = 0; row < n; row++)
+                {
+                    bias.CopyTo(gates.Slice(row * g4, g4));
+                }
+
+                var x = new ReadOnlySpan<float>(_x + ((long)b0 * _inputWidth), n * _inputWidth);
+                MatrixMultiply.AddProductPacked(n, x, _inputWidth, _inputWeights, gates, g4);
+            }
+
             MatrixMultiply.AddProductPacked(n, new ReadOnlySpan<float>(_hPrev + ((long)b0 * hidden), n * hidden), hidden, _weights, gates, g4);
             LstmCell.Forward(
                 n, hidden, gates, default, new ReadOnlySpan<float>(_cPrev + ((long)b0 * hidden), n * hidden),
@@ -65,6 +94,18 @@ internal sealed unsafe class StepJob : ITeamJob
         for (int g = 0; g < 4; g++)
         {
             int first = (g * hidden) + u0;
+            if (_inputWeights is not null)
+            {
+                // This thread's columns of the gate block: bias, then x·W_ihᵀ over the same panels as below.
+                for (int b = 0; b < _batch; b++)
+                {
+                    new ReadOnlySpan<float>(_bias + first, u1 - u0).CopyTo(allGates.Slice((b * g4) + first, u1 - u0));
+                }
+
+                var x = new ReadOnlySpan<float>(_x, _batch * _inputWidth);
+                MatrixMultiply.AddProductPacked(_batch, x, _inputWidth, _inputWeights, allGates, g4, first / 16, ((g * hidden) + u1 + 15) / 16);
+            }
+
             MatrixMultiply.AddProductPacked(_batch, hPrev, hidden, _weights, allGates, g4, first / 16, ((g * hidden) + u1 + 15) / 16);
         }
 

@@ -20,4 +20,10 @@ internal sealed class UnitWeights
     public Kernels.PackedMatrix PackedProjection { get; } = new();        // W_hr for u·W_hrᵀ
     public Kernels.PackedMatrix PackedInputTransposed { get; } = new();   // W_ihᵀ for dG·W_ih
     public Kernels.PackedMatrix PackedHiddenTransposed { get; } = new();  // W_hhᵀ for dG·W_hh
+
+    // Reduced-precision copies for inference (RecurrentLayer.InferencePrecision), rebuilt when the version or the
+    // precision changes; see RecurrentLayer.Reduced*.
+    public Kernels.ReducedMatrix ReducedInput { get; } = new();           // W_ih for x·W_ihᵀ (Step)
+    public Kernels.ReducedMatrix ReducedHidden { get; } = new();          // W_hh for h·W_hhᵀ
+    public Kernels.ReducedMatrix ReducedProjection { get; } = new();      // W_hr for u·W_hrᵀ
 }

@@ -112,6 +112,9 @@ public sealed class RecurrentWorkspace : IDisposable
 
     internal bool HasForward { get; set; }
 
+    /// <summary>The weights the last forward pass used: Backward needs float32 ones (the gradients of the reduced ones are not the model's).</summary>
+    internal WeightPrecision ForwardPrecision { get; set; }
+
     internal bool HasBackward { get; set; }
 
     /// <summary>(T, B, D·Hout) the last layer's output at every step; directions concatenated, zeros past a sequence's length.</summary>
@@ -125,8 +128,23 @@ public sealed class RecurrentWorkspace : IDisposable
         ? HasForwardOrThrow(FinalCellBuffer, Owner.StateCount * BatchSize * Owner.Options.HiddenSize)
         : [];
 
+    /// <summary>
+    /// Whether <see cref="RecurrentLayer.Backward"/> computes dL/dx, the gradient with respect to the layer's input (default
+    /// true). Set it to false when the input is data that needs no gradient (the first layer of a model reading features):
+    /// backward then skips the dG·W_ih product over all T·B rows, about a quarter of its work; the parameter gradients
+    /// are bit-identical either way.
+    /// </summary>
+    /// <remarks>After a backward pass without it, <see cref="InputGradient"/> throws rather than return stale values.</remarks>
+    public bool ComputeInputGradient { get; set; } = true;
+
+    /// <summary>Whether the last backward pass wrote <see cref="InputGradientBuffer"/> (<see cref="ComputeInputGradient"/> at its time).</summary>
+    internal bool HasInputGradient { get; set; }
+
     /// <summary>(T, B, I) dL/dx from the last backward pass (zero at padded steps).</summary>
-    public ReadOnlySpan<float> InputGradient => HasBackwardOrThrow(InputGradientBuffer, SequenceLength * BatchSize * Owner.Options.InputSize);
+    /// <exception cref="InvalidOperationException">No backward pass yet, or the last one ran with <see cref="ComputeInputGradient"/> false.</exception>
+    public ReadOnlySpan<float> InputGradient => HasInputGradient || !HasBackward
+        ? HasBackwardOrThrow(InputGradientBuffer, SequenceLength * BatchSize * Owner.Options.InputSize)
+        : throw new InvalidOperationException("The last backward pass skipped the input gradient (ComputeInputGradient was false); set it to true before Backward to get dL/dx.");
 
     /// <summary>(L·D, B, Hout) dL/dh0 from the last backward pass.</summary>
     public ReadOnlySpan<float> InitialHiddenGradient =>

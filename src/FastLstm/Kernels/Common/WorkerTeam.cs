@@ -1,30 +1,36 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastLstm.Kernels;
 
 /// <summary>
 /// The caller's thread plus <c>Size − 1</c> dedicated background threads that run one <see cref="ITeamJob"/> at a
 /// time: <see cref="Run"/> is a fork and a join with no allocation and no thread-pool hop, cheap enough to use once
-/// per time step (about a microsecond when the workers are spinning).
+/// per time step (a few hundred nanoseconds when the workers are spinning).
 /// </summary>
 /// <remarks>
-/// Parts are claimed, not assigned: every thread, the caller first, takes the next unclaimed part until none is
-/// left. A worker that the OS has not scheduled (a busy machine) simply claims nothing, and the caller runs its
-/// parts, so a team degrades to one thread's speed instead of waiting on a descheduled thread. What a part computes
-/// depends only on its index, so results do not depend on which thread ran it.
-/// Idle workers wait for a new generation number, spinning for <see cref="SpinTicks"/> after their last job and then
-/// sleeping on a semaphore; <see cref="Run"/> wakes sleepers. A team belongs to one workspace or state, so to one
-/// caller thread at a time. <see cref="Dispose"/> ends the workers.
+/// <para>Part p has a home: the caller runs part 0, worker p runs part p. A batch-1 time step splits W_hh by hidden
+/// units, and a thread that always gets the same units keeps its slice of the weights in its own core's L2 from step
+/// to step; a part that went to whichever thread came first would stream it from the other core's cache.</para>
+/// <para>A home is a preference, not a wait: once the caller has finished its own part it gives each worker
+/// <see cref="GraceTicks"/> to claim its part, then claims and runs it itself. A worker the OS has not scheduled (a busy
+/// machine) so costs one grace period, not a stall, and results never depend on which thread ran a part: what a part
+/// computes depends only on its index.</para>
+/// <para>Idle workers wait for a new generation number, spinning (with the CPU's pause hint) for
+/// <see cref="SpinTicks"/> after their last part and then sleeping on a semaphore; <see cref="Run"/> wakes sleepers.
+/// A team belongs to one workspace or state, so to one caller thread at a time. <see cref="Dispose"/> ends the workers.</para>
 /// </remarks>
 internal sealed class WorkerTeam : IDisposable
 {
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _signals;
-    private readonly int[] _sleeping;
+    private readonly PaddedSlot[] _slots;   // per part: the generation that claimed it, and whether its worker sleeps
     private ITeamJob? _job;
-    private int _generation;
-    private int _claimed;
-    private int _done;
+    private PaddedCounter _generation;      // written by the caller only
+    private PaddedCounter _pending;         // parts of the current job not finished yet (workers' parts)
     private volatile bool _disposed;
 
     /// <param name="size">Threads in all, the caller's included (≥ 1).</param>
@@ -34,12 +40,12 @@ internal sealed class WorkerTeam : IDisposable
         Size = size;
         _workers = new Thread[size - 1];
         _signals = new SemaphoreSlim[size - 1];
-        _sleeping = new int[size - 1];
+        _slots = new PaddedSlot[size];
         for (int i = 0; i < _workers.Length; i++)
         {
             _signals[i] = new SemaphoreSlim(0);
             _workers[i] = new Thread(Work) { IsBackground = true, Name = $"FastLstm worker {i + 1}" };
-            _workers[i].Start(i);
+            _workers[i].Start(i + 1);
         }
     }
 
@@ -48,6 +54,14 @@ internal sealed class WorkerTeam : IDisposable
 
     /// <summary>How long an idle worker spins before it sleeps: 200 µs, longer than the gap between two steps.</summary>
     private static long SpinTicks => Stopwatch.Frequency / 5000;
+
+    /// <summary>How long the caller leaves a worker's part to it before running it itself: 50 µs, far above a spinning
+    /// worker's reaction (≈ 0.1 µs) and about what a sleeping worker takes to wake.</summary>
+    private static long GraceTicks => Stopwatch.Frequency / 20000;
+
+    /// <summary>How long the caller spins on unfinished parts before it yields its core between looks: 20 µs, several
+    /// time steps.</summary>
+    private static long YieldTicks => Stopwatch.Frequency / 50000;
 
     /// <summary>Runs every part of <paramref name="job"/> and returns when all are done.</summary>
     public void Run(ITeamJob job)
@@ -58,41 +72,60 @@ internal sealed class WorkerTeam : IDisposable
             return;
         }
 
-        // Publish the job, then open its parts, then wake the workers (Interlocked writes are full fences).
+        // Publish the job and the count, then open the generation (Interlocked writes are full fences), then wake sleepers.
         Volatile.Write(ref _job, job);
-        Volatile.Write(ref _done, 0);
-        Interlocked.Exchange(ref _claimed, 0);
-        Interlocked.Increment(ref _generation);
-        for (int i = 0; i < _workers.Length; i++)
+        Volatile.Write(ref _pending.Value, Size - 1);
+        int generation = Interlocked.Increment(ref _generation.Value);
+        for (int part = 1; part < Size; part++)
         {
-            if (Volatile.Read(ref _sleeping[i]) == 1)
+            if (Volatile.Read(ref _slots[part].Sleeping) == 1)
             {
-                _signals[i].Release();
+                _signals[part - 1].Release();
             }
         }
 
-        RunParts();
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref _done) != Size)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
+        job.Execute(0, Size);
 
-    /// <summary>Claims and runs parts of the current job until none is left.</summary>
-    private void RunParts()
-    {
-        while (true)
+        // Every worker's part is claimed by its worker or, after the grace period, by the caller.
+        long since = Stopwatch.GetTimestamp();
+        for (int part = 1; part < Size; part++)
         {
-            int part = Interlocked.Increment(ref _claimed) - 1;
-            if (part >= Size)
+            while (true)
             {
-                return;
-            }
+                int claimed = Volatile.Read(ref _slots[part].Claimed);
+                if (claimed == generation)
+                {
+                    break;
+                }
 
-            // Read after the claim: a claimed part belongs to the job published before the parts were opened.
-            Volatile.Read(ref _job)!.Execute(part, Size);
-            Interlocked.Increment(ref _done);
+                if (Stopwatch.GetTimestamp() - since > GraceTicks)
+                {
+                    if (Interlocked.CompareExchange(ref _slots[part].Claimed, generation, claimed) == claimed)
+                    {
+                        job.Execute(part, Size);
+                        Interlocked.Decrement(ref _pending.Value);
+                    }
+
+                    break;
+                }
+
+                Pause();
+            }
+        }
+
+        // The join: spin while the others finish (a part is microseconds); past YieldTicks a worker has probably been
+        // descheduled (a busy machine), and spinning on would only keep it from the core it needs.
+        long joinSince = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _pending.Value) != 0)
+        {
+            if (Stopwatch.GetTimestamp() - joinSince < YieldTicks)
+            {
+                Pause();
+            }
+            else
+            {
+                Thread.Yield();
+            }
         }
     }
 
@@ -120,14 +153,33 @@ internal sealed class WorkerTeam : IDisposable
         }
     }
 
+    /// <summary>The CPU's spin-loop hint: lets the sibling hyper-thread run and saves power without giving up the core.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pause()
+    {
+        if (X86Base.IsSupported)
+        {
+            X86Base.Pause();
+        }
+        else if (ArmBase.IsSupported)
+        {
+            ArmBase.Yield();
+        }
+        else
+        {
+            Thread.SpinWait(1);
+        }
+    }
+
     private void Work(object? state)
     {
-        int index = (int)state!;
+        int part = (int)state!;
         int seen = 0;
         while (true)
         {
             long idleSince = Stopwatch.GetTimestamp();
-            while (Volatile.Read(ref _generation) == seen)
+            int generation;
+            while ((generation = Volatile.Read(ref _generation.Value)) == seen)
             {
                 if (_disposed)
                 {
@@ -136,18 +188,18 @@ internal sealed class WorkerTeam : IDisposable
 
                 if (Stopwatch.GetTimestamp() - idleSince < SpinTicks)
                 {
-                    Thread.SpinWait(16);
+                    Pause();
                     continue;
                 }
 
                 // Announce the sleep, then look again (both full fences, against Run's increment-then-read).
-                Interlocked.Exchange(ref _sleeping[index], 1);
-                if (Volatile.Read(ref _generation) == seen && !_disposed)
+                Interlocked.Exchange(ref _slots[part].Sleeping, 1);
+                if (Volatile.Read(ref _generation.Value) == seen && !_disposed)
                 {
-                    _signals[index].Wait();
+                    _signals[part - 1].Wait();
                 }
 
-                Interlocked.Exchange(ref _sleeping[index], 0);
+                Interlocked.Exchange(ref _slots[part].Sleeping, 0);
                 idleSince = Stopwatch.GetTimestamp();
             }
 
@@ -156,8 +208,34 @@ internal sealed class WorkerTeam : IDisposable
                 return;
             }
 
-            seen = Volatile.Read(ref _generation);
-            RunParts();
+            seen = generation;
+            int claimed = Volatile.Read(ref _slots[part].Claimed);
+            if (claimed != generation && Interlocked.CompareExchange(ref _slots[part].Claimed, generation, claimed) == claimed)
+            {
+                // Read after the claim: the job published before this generation opened.
+                Volatile.Read(ref _job)!.Execute(part, Size);
+                Interlocked.Decrement(ref _pending.Value);
+            }
         }
+    }
+
+    /// <summary>One part's claim word and sleep flag on a cache line of their own, so that threads polling one part's
+    /// state do not steal the line another thread is writing.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedSlot
+    {
+        [FieldOffset(64)]
+        public int Claimed;
+
+        [FieldOffset(68)]
+        public int Sleeping;
+    }
+
+    /// <summary>A counter alone on its cache line.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedCounter
+    {
+        [FieldOffset(64)]
+        public int Value;
     }
 }

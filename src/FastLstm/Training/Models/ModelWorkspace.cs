@@ -19,6 +19,9 @@ public sealed class ModelWorkspace : IDisposable
     {
         Owner = owner;
         Recurrent = owner.Recurrent.CreateWorkspace(dropoutSeed, threads);
+
+        // dL/dx of the recurrent stack feeds only the embedding's backward; features need none, so skip its product.
+        Recurrent.ComputeInputGradient = owner.Embedding is not null;
     }
 
     /// <summary>Threads the recurrent stack's forward and backward passes may use, the caller's included.</summary>
@@ -31,6 +34,8 @@ public sealed class ModelWorkspace : IDisposable
     public RecurrentModel Owner { get; }
 
     /// <summary>The recurrent stack's workspace: its <see cref="RecurrentWorkspace.FinalHidden"/> and <see cref="RecurrentWorkspace.FinalCell"/> carry state between chunks.</summary>
+    /// <remarks>Its <see cref="RecurrentWorkspace.ComputeInputGradient"/> is on only for a model with an embedding (the one
+    /// reader of dL/dx); set it to true to read <see cref="RecurrentWorkspace.InputGradient"/> of a feature model.</remarks>
     public RecurrentWorkspace Recurrent { get; }
 
     /// <summary>T of the last forward pass.</summary>

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace FastLstm.Training;
 
 /// <summary>Adam (torch.optim.Adam) with bias correction and optional L2 weight decay; <see cref="AdamW"/> decouples the decay.</summary>
@@ -66,7 +69,30 @@ public class Adam : Optimizer
         float correction2Root = (float)Math.Sqrt(1.0 - Math.Pow(beta2, StepCount));
         float l2 = DecoupledDecay ? 0f : WeightDecay;
         float shrink = DecoupledDecay ? 1f - (rate * WeightDecay) : 1f;
-        for (int i = 0; i < values.Length; i++)
+        // Whole vectors first: the same operations in the same order per lane (multiply, add, square root and divide
+        // are correctly rounded and nothing is fused), so every value equals the scalar loop's below, which does the tail.
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            Span<Vector<float>> pv = MemoryMarshal.Cast<float, Vector<float>>(values);
+            ReadOnlySpan<Vector<float>> gv = MemoryMarshal.Cast<float, Vector<float>>(gradients.Slice(0, values.Length));
+            Span<Vector<float>> mv = MemoryMarshal.Cast<float, Vector<float>>(first.Slice(0, values.Length));
+            Span<Vector<float>> vv = MemoryMarshal.Cast<float, Vector<float>>(second.Slice(0, values.Length));
+            for (int k = 0; k < pv.Length; k++)
+            {
+                Vector<float> p = pv[k] * shrink;
+                Vector<float> g = gv[k] + (l2 * p);
+                Vector<float> m = (beta1 * mv[k]) + ((1f - beta1) * g);
+                Vector<float> v = (beta2 * vv[k]) + ((1f - beta2) * g * g);
+                mv[k] = m;
+                vv[k] = v;
+                pv[k] = p - (stepSize * (m / ((Vector.SquareRoot(v) / correction2Root) + new Vector<float>(epsilon))));
+            }
+
+            i = pv.Length * Vector<float>.Count;
+        }
+
+        for (; i < values.Length; i++)
         {
             float p = values[i] * shrink;
             float g = gradients[i] + (l2 * p);

@@ -1,0 +1,38 @@
+using FastLstm.Kernels;
+
+namespace FastLstm;
+
+public sealed partial class RecurrentLayer
+{
+    /// <summary>
+    /// One layer of <see cref="Step"/> on the state's <see cref="WorkerTeam"/>, when it has one and the step is worth
+    /// splitting: each thread computes its hidden units' (or streams') input projection, W_hh product and cell, one
+    /// fork and join in all. The same operations in the same order as on one thread, so bit-identical to it.
+    /// </summary>
+    /// <returns>False when the layer should run on the caller's thread instead (nothing was written).</returns>
+    private unsafe bool TryStepParallel(RecurrentState state, int layer, ReadOnlySpan<float> x, Span<float> h, Span<float> c)
+    {
+        int batch = state.BatchSize;
+        if (state.Team is null || Options.Cell != CellKind.Lstm || !CanRunParallel() || !WorthSplitting(batch, state.MinParallelStepFlops))
+        {
+            return false;
+        }
+
+        UnitWeights unit = Unit(layer, 0);
+        int hidden = Options.HiddenSize;
+        int gatesHidden = GateCount * hidden;
+        StepJob job = state.StepJob!;
+        fixed (float* px = x, ph = h, pc = c, pGates = state.Gates, pBias = state.CombinedBias.AsSpan(layer * gatesHidden, gatesHidden),
+               pHNext = state.HiddenNext, pCNext = state.CellNext, pTanh = state.TanhCell,
+               pPeephole = unit.Peephole is null ? default : unit.Peephole.Values)
+        {
+            job.Set(PackedHidden(unit), batch, hidden, pGates, ph, pc, pHNext, pCNext, pTanh, pPeephole);
+            job.SetInput(PackedInput(unit), px, unit.InputWidth, pBias);
+            state.Team.Run(job);
+        }
+
+        state.HiddenNext.AsSpan(0, h.Length).CopyTo(h);
+        state.CellNext.AsSpan(0, c.Length).CopyTo(c);
+        return true;
+    }
+}
