@@ -173,7 +173,7 @@ public static class CompareRunner
         Console.WriteLine("  their median; max|dy| = largest |output - float32 output| (not checked against a tolerance: approximations).");
         if (rows.Exists(r => r.Timing is not null && r.ThreadsUsed < r.Threads))
         {
-            Console.WriteLine("* = ran on fewer threads than the row's setting (only the LSTM sequence forward pass has a threaded path, above 2 MFLOP per step; the rest runs on 1 thread).");
+            Console.WriteLine("* = ran on fewer threads than the row's setting (a step with too little work to repay a fork and join runs on 1 thread).");
         }
 
         Console.WriteLine("bound = the machine's limit for the case over FastLstm's median: 'fma' = FLOPs at the FMA peak of the row's threads;");

@@ -20,10 +20,10 @@ public sealed class FastLstmSequenceWorkload : IWorkload
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
         _layer.InferencePrecision = precision;
         Implementation = WorkloadFactory.ImplementationName(precision);
-        // Only the LSTM forward pass has a threaded path today, and only steps with enough work take it; elsewhere the
-        // row says it ran on one thread.
-        // Reduced-precision passes run on the caller's thread (the threaded path is float32 only).
-        ThreadsUsed = precision == WeightPrecision.Float32 && _layer.CanRunParallel() && _layer.WorthSplitting(_case.Batch) ? threads : 1;
+        // A pass splits when a step has enough work: by rows for the whole sequence at B ≥ 8 per thread, else each
+        // step by hidden units where the architecture allows; otherwise the row says it ran on one thread.
+        ThreadsUsed = _layer.WorthSplitting(_case.Batch)
+            && (_case.Batch >= RecurrentLayer.RowsPerThread * threads || _layer.CanRunParallel()) ? threads : 1;
         _workspace = _layer.CreateWorkspace(threads: ThreadsUsed);
         _input = data.Input;
     }

@@ -13,7 +13,7 @@ public sealed class FastLstmStreamingWorkload : IWorkload
     private readonly float[] _output;
 
     /// <summary>Builds the layer from the case's weights and starts the state at the case's h0 (and c0).</summary>
-    public FastLstmStreamingWorkload(CaseData data, WeightPrecision precision = WeightPrecision.Float32)
+    public FastLstmStreamingWorkload(CaseData data, int threads = 1, WeightPrecision precision = WeightPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(data);
         _case = data.Definition;
@@ -21,7 +21,9 @@ public sealed class FastLstmStreamingWorkload : IWorkload
         CaseData.Restore(data.LayerParameters, _layer.Parameters);
         _layer.InferencePrecision = precision;
         Implementation = WorkloadFactory.ImplementationName(precision);
-        _state = _layer.CreateState(_case.Batch);
+        // A step splits its hidden units across threads when it has enough work; otherwise the row says it ran on one.
+        ThreadsUsed = _case.Cell == CellKind.Lstm && _layer.CanRunParallel() && _layer.WorthSplittingStep(_case.Batch, 0) ? threads : 1;
+        _state = _layer.CreateState(_case.Batch, ThreadsUsed);
         data.InitialHidden.CopyTo(_state.Hidden);
         data.InitialCell.CopyTo(_state.Cell);
         _input = data.Input;
@@ -32,7 +34,7 @@ public sealed class FastLstmStreamingWorkload : IWorkload
     public string Implementation { get; }
 
     /// <inheritdoc/>
-    public int ThreadsUsed => 1;
+    public int ThreadsUsed { get; }
 
     /// <summary>The last output value, so a benchmark can return something that depends on the work.</summary>
     public float Last => _output[^1];
@@ -44,7 +46,5 @@ public sealed class FastLstmStreamingWorkload : IWorkload
     public float[] Result() => [.. _state.Hidden, .. _state.Cell];
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _state.Dispose();
 }

@@ -18,9 +18,9 @@ public static class WorkloadFactory
     public const double Tolerance = 1e-4;
 
     /// <summary>
-    /// FastLstm's workload for the case. <paramref name="threads"/> is the row's thread setting; the sequence forward
-    /// pass and the training step take it (RecurrentLayer.CreateWorkspace(threads:)); streaming steps run on one thread
-    /// today and say so in <see cref="IWorkload.ThreadsUsed"/>.
+    /// FastLstm's workload for the case. <paramref name="threads"/> is the row's thread setting (RecurrentLayer.CreateWorkspace
+    /// and CreateState take it); where a case has too little work per step to split, the workload runs on one thread and
+    /// says so in <see cref="IWorkload.ThreadsUsed"/>.
     /// </summary>
     public static IWorkload FastLstm(CaseData data, int threads = 1)
     {
@@ -28,7 +28,7 @@ public static class WorkloadFactory
         return data.Definition.Kind switch
         {
             CaseKind.Sequence => new FastLstmSequenceWorkload(data, threads),
-            CaseKind.Streaming => new FastLstmStreamingWorkload(data),
+            CaseKind.Streaming => new FastLstmStreamingWorkload(data, threads),
             _ => new FastLstmTrainingWorkload(data, threads),
         };
     }
@@ -40,7 +40,7 @@ public static class WorkloadFactory
         return data.Definition.Kind switch
         {
             CaseKind.Sequence => new FastLstmSequenceWorkload(data, threads, precision),
-            CaseKind.Streaming => new FastLstmStreamingWorkload(data, precision),
+            CaseKind.Streaming => new FastLstmStreamingWorkload(data, threads, precision),
             _ => throw new ArgumentException("Reduced precision is for inference cases only.", nameof(data)),
         };
     }

@@ -14,10 +14,10 @@ namespace FastLstm.Kernels;
 /// in one of three layouts (<see cref="Layout"/>), and one register-blocked micro-kernel per instruction set
 /// (<see cref="Kernel512"/>, <see cref="Kernel256"/>, <see cref="Kernel128"/>), with the scalar
 /// <see cref="AddProductScalar"/> as the reference path and the fallback.</para>
-/// <para>Blocking (BLIS's loop order): K in blocks of <see cref="KBlock"/>, M in blocks of <see cref="MBlock"/>, N in
-/// panels of 16 columns. The K block of a panel of B (≤ 256×16 floats, 16 KB; in a <see cref="PackedMatrix"/> its
-/// steps lie 256 bytes apart inside a 64-column group) stays in L1 while the micro-kernel sweeps the rows of the M
-/// block (in L2); each micro-kernel prefetches the C rows it will add to, which matters when C is a fresh gate row
+/// <para>Blocking: M in blocks of <see cref="MBlock"/> (outermost, so a block's rows of C stay in cache across the K
+/// blocks), K in blocks of <see cref="KBlock"/>, N in panels of 16 columns. The K block of a panel of B (≤ 256×16
+/// floats, 16 KB; in a <see cref="PackedMatrix"/> its steps lie 256 bytes apart inside a 64-column group) stays in L1
+/// while the micro-kernel sweeps the rows of the M block (in L2); each micro-kernel prefetches the C rows it will add to, which matters when C is a fresh gate row
 /// from memory. One row of A (M = 1, batch-1 inference) takes the matrix-vector path, which streams 4 panels (a
 /// packed group: one sequential stream) at once, with enough independent accumulators to hide the FMA latency;
 /// it is bound by the bandwidth of the cache level the weights live in, not by FMAs.</para>
@@ -240,7 +240,6 @@ internal static unsafe partial class MatrixMultiply
         int m, int n, int k, float* a, nint aRow, nint aCol, float* b, nint ldb, Layout layout, float* c, nint ldc, int panelStart, int panelEnd)
         where TKernel : struct, IMicroKernel
     {
-
         // Panels that are not usable in place (transposed B, or the ragged last panel of a row-major B) are
         // copied, zero-padded to 16 columns, into this stack scratch: one K block of one panel (4 for the
         // matrix-vector path), at most 64 KB.
@@ -249,12 +248,12 @@ internal static unsafe partial class MatrixMultiply
         Span<float> scratchSpan = copies ? stackalloc float[scratchLength] : default;
         fixed (float* scratch = scratchSpan)
         {
-            for (int k0 = 0; k0 < k; k0 += KBlock)
+            if (m == 1)
             {
-                int kLen = Math.Min(KBlock, k - k0);
-                float* aBlock = a + (k0 * aCol);
-                if (m == 1)
+                for (int k0 = 0; k0 < k; k0 += KBlock)
                 {
+                    int kLen = Math.Min(KBlock, k - k0);
+                    float* aBlock = a + (k0 * aCol);
                     // Matrix-vector: groups of 4 panels with one shared stride (for a packed B, the 64-column groups it
                     // is stored in; for a row-major one, full panels only); the rest one by one.
                     int p = panelStart;
@@ -282,13 +281,21 @@ internal static unsafe partial class MatrixMultiply
                         float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
                         TKernel.Block(1, aBlock, aRow, aCol, bp, stride, kLen, c + (p * PanelWidth), ldc, Math.Min(PanelWidth, n - (p * PanelWidth)));
                     }
-
-                    continue;
                 }
 
-                for (int i0 = 0; i0 < m; i0 += MBlock)
+                return;
+            }
+
+            // Matrix-matrix: the M block outermost, so its rows of C (≤ 192 × N) stay in cache across the K blocks
+            // instead of going out to memory and back once per K block (26 MB of C at T·B = 3200, N = 2048). Each
+            // element still gets its K blocks in increasing order.
+            for (int i0 = 0; i0 < m; i0 += MBlock)
+            {
+                int iEnd = Math.Min(m, i0 + MBlock);
+                for (int k0 = 0; k0 < k; k0 += KBlock)
                 {
-                    int iEnd = Math.Min(m, i0 + MBlock);
+                    int kLen = Math.Min(KBlock, k - k0);
+                    float* aBlock = a + (k0 * aCol);
                     for (int p = panelStart; p < panelEnd; p++)
                     {
                         float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);

@@ -12,7 +12,7 @@ internal sealed unsafe class GruRnnStepJob : ITeamJob
 {
     private RecurrentLayer _layer = null!;
     private UnitWeights _unit = null!;
-    private PackedMatrix _weights = null!;
+    private WeightPrecision _precision;
     private int _batch;
     private float* _gates;
     private float* _hPrev;
@@ -23,7 +23,7 @@ internal sealed unsafe class GruRnnStepJob : ITeamJob
 
     /// <param name="layer">The layer (its options: cell kind and sizes).</param>
     /// <param name="unit">The unit's weights.</param>
-    /// <param name="weights">Its packed W_hh.</param>
+    /// <param name="precision">The precision of the W_hh product.</param>
     /// <param name="batch">B.</param>
     /// <param name="gates">(B, G·H) input projection with folded bias; out: activated gates.</param>
     /// <param name="hPrev">(B, H) h(t−1).</param>
@@ -32,12 +32,12 @@ internal sealed unsafe class GruRnnStepJob : ITeamJob
     /// <param name="recurrent">(B, G·H) scratch for h(t−1)·W_hhᵀ.</param>
     /// <param name="hiddenNewBias">(H) GRU's b_hn, or null without biases.</param>
     public void Set(
-        RecurrentLayer layer, UnitWeights unit, PackedMatrix weights, int batch, float* gates, float* hPrev, float* hNext, float* hn,
+        RecurrentLayer layer, UnitWeights unit, WeightPrecision precision, int batch, float* gates, float* hPrev, float* hNext, float* hn,
         float* recurrent, float* hiddenNewBias)
     {
         _layer = layer;
         _unit = unit;
-        _weights = weights;
+        _precision = precision;
         _batch = batch;
         _gates = gates;
         _hPrev = hPrev;
@@ -62,7 +62,7 @@ internal sealed unsafe class GruRnnStepJob : ITeamJob
                 new ReadOnlySpan<float>(_hPrev + ((long)b0 * hidden), n * hidden), default,
                 new Span<float>(_hNext + ((long)b0 * hidden), n * hidden), default, default, default,
                 gru ? new Span<float>(_hn + ((long)b0 * hidden), n * hidden) : default,
-                new Span<float>(_recurrent + ((long)b0 * gatesHidden), n * gatesHidden), default, WeightPrecision.Float32);
+                new Span<float>(_recurrent + ((long)b0 * gatesHidden), n * gatesHidden), default, _precision);
             return;
         }
 
@@ -84,7 +84,7 @@ internal sealed unsafe class GruRnnStepJob : ITeamJob
                 recurrent.Slice((b * gatesHidden) + first, width).Clear();
             }
 
-            MatrixMultiply.AddProductPacked(_batch, hPrev, hidden, _weights, recurrent, gatesHidden, first / 16, (first + width + 15) / 16);
+            _layer.AddRecurrentProduct(_unit, _batch, hPrev, recurrent, gatesHidden, first / 16, (first + width + 15) / 16, _precision);
         }
 
         var gates = new Span<float>(_gates, _batch * gatesHidden);

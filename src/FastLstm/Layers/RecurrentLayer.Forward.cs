@@ -127,9 +127,9 @@ public sealed partial class RecurrentLayer
         // rows split each step by hidden units, where the architecture allows it.
         WorkerTeam? team = workspace.Team is not null && WorthSplitting(batch, workspace.MinParallelStepFlops) ? workspace.Team : null;
         bool splitRows = team is not null && batch >= RowsPerThread * team.Size;
-        if (team is not null && !splitRows && precision == WeightPrecision.Float32 && CanRunParallel())
+        if (team is not null && !splitRows && CanRunParallel())
         {
-            ForwardUnitParallel(workspace, layer, direction, x, steps, batch, validSteps);
+            ForwardUnitParallel(workspace, layer, direction, x, steps, batch, validSteps, precision);
             return;
         }
 

@@ -45,7 +45,7 @@ public sealed partial class RecurrentLayer
             UnitWeights unit = Unit(layer, 0);
             Span<float> h = state.HiddenBuffer.AsSpan(layer * batch * outputHidden, batch * outputHidden);
             Span<float> c = o.HasCellState ? state.CellBuffer.AsSpan(layer * batch * hidden, batch * hidden) : default;
-            if (precision == WeightPrecision.Float32 && TryStepParallel(state, layer, x, h, c))
+            if (TryStepParallel(state, layer, x, h, c, precision))
             {
                 x = h;
                 continue;

@@ -75,6 +75,23 @@ public sealed partial class RecurrentLayer
         }
     }
 
+    /// <summary>
+    /// gates (B, ldc) += x·W_ihᵀ for the panels [<paramref name="panelStart"/>, <paramref name="panelEnd"/>) of the G·H gate
+    /// columns, with W_ih in <paramref name="precision"/>: <see cref="Step"/>'s input product when threads split its columns.
+    /// </summary>
+    internal void AddInputProduct(
+        UnitWeights unit, int batch, ReadOnlySpan<float> x, Span<float> gates, int ldc, int panelStart, int panelEnd, WeightPrecision precision)
+    {
+        if (precision == WeightPrecision.Float32)
+        {
+            MatrixMultiply.AddProductPacked(batch, x, unit.InputWidth, PackedInput(unit), gates, ldc, panelStart, panelEnd);
+        }
+        else
+        {
+            ReducedMatrixMultiply.AddProduct(batch, x, unit.InputWidth, ReducedInput(unit, precision), gates, ldc, panelStart, panelEnd);
+        }
+    }
+
     /// <summary>The number of 16-column panels of the recurrent product: ⌈G·H/16⌉ (the panelEnd of a whole product).</summary>
     internal int RecurrentPanels => ((GateCount * Options.HiddenSize) + PackedMatrix.PanelWidth - 1) / PackedMatrix.PanelWidth;
 

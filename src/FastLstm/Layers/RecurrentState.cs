@@ -23,7 +23,7 @@ public sealed class RecurrentState : IDisposable
     // Threads (Kernels/WorkerTeam): null runs every step on the caller's thread and starts no thread.
     internal readonly Kernels.WorkerTeam? Team;
     internal readonly StepJob? StepJob;
-    internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStepFlops; // tests lower it to reach the threaded path
+    internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStreamingFlops; // tests lower it to reach the threaded path
 
     internal RecurrentState(RecurrentLayer owner, int batchSize, int threads)
     {

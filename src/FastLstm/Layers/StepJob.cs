@@ -11,7 +11,9 @@ namespace FastLstm;
 /// </summary>
 internal sealed unsafe class StepJob : ITeamJob
 {
-    private PackedMatrix _weights = null!;
+    private RecurrentLayer _layer = null!;
+    private UnitWeights _unit = null!;
+    private WeightPrecision _precision;
     private int _batch;
     private int _hidden;
     private float* _gates;
@@ -21,15 +23,20 @@ internal sealed unsafe class StepJob : ITeamJob
     private float* _cNext;
     private float* _tanhC;
     private float* _peephole;
-    private PackedMatrix? _inputWeights;
+    private bool _projectInput;
     private float* _x;
     private int _inputWidth;
     private float* _bias;
 
-    /// <summary>Sets the step; the gates must already hold the input projection unless <see cref="SetInput"/> follows.</summary>
-    public void Set(PackedMatrix weights, int batch, int hidden, float* gates, float* hPrev, float* cPrev, float* hNext, float* cNext, float* tanhC, float* peephole)
+    /// <summary>Sets the step; the gates must already hold the input projection unless <see cref="SetInput"/> follows.
+    /// The products use the unit's weights in <paramref name="precision"/>.</summary>
+    public void Set(
+        RecurrentLayer layer, UnitWeights unit, WeightPrecision precision, int batch, int hidden, float* gates, float* hPrev, float* cPrev,
+        float* hNext, float* cNext, float* tanhC, float* peephole)
     {
-        _weights = weights;
+        _layer = layer;
+        _unit = unit;
+        _precision = precision;
         _batch = batch;
         _hidden = hidden;
         _gates = gates;
@@ -39,13 +46,13 @@ internal sealed unsafe class StepJob : ITeamJob
         _cNext = cNext;
         _tanhC = tanhC;
         _peephole = peephole;
-        _inputWeights = null;
+        _projectInput = false;
     }
 
     /// <summary>Makes the job compute the input projection too: gates = bias + x(t)·W_ihᵀ, x (B, I).</summary>
-    public void SetInput(PackedMatrix inputWeights, float* x, int inputWidth, float* bias)
+    public void SetInput(float* x, int inputWidth, float* bias)
     {
-        _inputWeights = inputWeights;
+        _projectInput = true;
         _x = x;
         _inputWidth = inputWidth;
         _bias = bias;
@@ -61,7 +68,8 @@ internal sealed unsafe class StepJob : ITeamJob
             (int b0, int b1) = ParallelSplit.Range(_batch, part, parts, 1);
             int n = b1 - b0;
             var gates = new Span<float>(_gates + ((long)b0 * g4), n * g4);
-            if (_inputWeights is not null)
+            int panels = _layer.RecurrentPanels;
+            if (_projectInput)
             {
                 var bias = new ReadOnlySpan<float>(_bias, g4);
                 for (int row = 0; row < n; row++)
@@ -70,10 +78,10 @@ internal sealed unsafe class StepJob : ITeamJob
                 }
 
                 var x = new ReadOnlySpan<float>(_x + ((long)b0 * _inputWidth), n * _inputWidth);
-                MatrixMultiply.AddProductPacked(n, x, _inputWidth, _inputWeights, gates, g4);
+                _layer.AddInputProduct(_unit, n, x, gates, g4, 0, panels, _precision);
             }
 
-            MatrixMultiply.AddProductPacked(n, new ReadOnlySpan<float>(_hPrev + ((long)b0 * hidden), n * hidden), hidden, _weights, gates, g4);
+            _layer.AddRecurrentProduct(_unit, n, new ReadOnlySpan<float>(_hPrev + ((long)b0 * hidden), n * hidden), gates, g4, 0, panels, _precision);
             LstmCell.Forward(
                 n, hidden, gates, default, new ReadOnlySpan<float>(_cPrev + ((long)b0 * hidden), n * hidden),
                 new Span<float>(_cNext + ((long)b0 * hidden), n * hidden), new Span<float>(_tanhC + ((long)b0 * hidden), n * hidden),
@@ -94,7 +102,9 @@ internal sealed unsafe class StepJob : ITeamJob
         for (int g = 0; g < 4; g++)
         {
             int first = (g * hidden) + u0;
-            if (_inputWeights is not null)
+            int panelStart = first / 16;
+            int panelEnd = ((g * hidden) + u1 + 15) / 16;
+            if (_projectInput)
             {
                 // This thread's columns of the gate block: bias, then x·W_ihᵀ over the same panels as below.
                 for (int b = 0; b < _batch; b++)
@@ -103,10 +113,10 @@ internal sealed unsafe class StepJob : ITeamJob
                 }
 
                 var x = new ReadOnlySpan<float>(_x, _batch * _inputWidth);
-                MatrixMultiply.AddProductPacked(_batch, x, _inputWidth, _inputWeights, allGates, g4, first / 16, ((g * hidden) + u1 + 15) / 16);
+                _layer.AddInputProduct(_unit, _batch, x, allGates, g4, panelStart, panelEnd, _precision);
             }
 
-            MatrixMultiply.AddProductPacked(_batch, hPrev, hidden, _weights, allGates, g4, first / 16, ((g * hidden) + u1 + 15) / 16);
+            _layer.AddRecurrentProduct(_unit, _batch, hPrev, allGates, g4, panelStart, panelEnd, _precision);
         }
 
         LstmCell.Forward(

@@ -80,6 +80,54 @@ public sealed class ParallelStepTests
         }
     }
 
+    [Theory]
+    [InlineData(WeightPrecision.BFloat16, CellKind.Lstm)]
+    [InlineData(WeightPrecision.Float16, CellKind.Lstm)]
+    [InlineData(WeightPrecision.Int8, CellKind.Lstm)]
+    [InlineData(WeightPrecision.BFloat16, CellKind.Gru)]
+    [InlineData(WeightPrecision.Int8, CellKind.RnnTanh)]
+    public void ReducedPrecision_OnSeveralThreads_BitIdenticalToOneThread(WeightPrecision precision, CellKind cell)
+    {
+        const int steps = 5;
+        const int hidden = 128;
+        var layer = new RecurrentLayer(new RecurrentOptions { Cell = cell, InputSize = 12, HiddenSize = hidden }, seed: Seed);
+        layer.InferencePrecision = precision;
+        var random = new Random(Seed);
+        float[] x = new float[steps * 12];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (2f * random.NextSingle()) - 1f;
+        }
+
+        using RecurrentWorkspace single = layer.CreateWorkspace();
+        using RecurrentWorkspace parallel = layer.CreateWorkspace(threads: 2);
+        parallel.MinParallelStepFlops = 0;
+        layer.Forward(single, x, steps, 1);
+        layer.Forward(parallel, x, steps, 1);
+        Assert.Equal(single.Output.ToArray(), parallel.Output.ToArray());
+
+        layer.InferencePrecision = WeightPrecision.Float32;
+        using RecurrentWorkspace exact = layer.CreateWorkspace();
+        layer.Forward(exact, x, steps, 1);
+        Assert.NotEqual(exact.Output.ToArray(), parallel.Output.ToArray());
+        layer.InferencePrecision = precision;
+
+        if (cell == CellKind.Lstm)
+        {
+            RecurrentState oneThread = layer.CreateState();
+            using RecurrentState twoThreads = layer.CreateState(1, threads: 2);
+            twoThreads.MinParallelStepFlops = 0;
+            float[] expected = new float[hidden];
+            float[] actual = new float[hidden];
+            for (int t = 0; t < steps; t++)
+            {
+                layer.Step(oneThread, x.AsSpan(t * 12, 12), expected);
+                layer.Step(twoThreads, x.AsSpan(t * 12, 12), actual);
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
     [Fact]
     public void CreateState_WithThreadsOutOfRange_ThrowsNamingThreads()
     {
@@ -107,6 +155,28 @@ public sealed class ParallelStepTests
         }
 
         Assert.Equal([3000, 3000, 3000], job.Counts);
+    }
+
+    [Fact]
+    public void Team_Oversubscribed_RunsEveryPartExactlyOnceAndNeverHangs()
+    {
+        // More team threads than cores, so workers are descheduled between seeing a run and claiming a part, for
+        // several runs at a time: a claim must still go to the run in progress, once. A lost or doubled part would
+        // leave Run waiting forever, so the runs go on a thread the test waits for with a deadline.
+        int threads = 3 * Environment.ProcessorCount;
+        var job = new CountingJob(threads);
+        const int runs = 20000;
+        var driver = new Thread(() =>
+        {
+            using var team = new WorkerTeam(threads);
+            for (int run = 0; run < runs; run++)
+            {
+                team.Run(job);
+            }
+        }) { IsBackground = true };
+        driver.Start();
+        Assert.True(driver.Join(TimeSpan.FromSeconds(120)), "the team hung");
+        Assert.All(job.Counts, count => Assert.Equal(runs, count));
     }
 
     private sealed class CountingJob(int parts) : ITeamJob

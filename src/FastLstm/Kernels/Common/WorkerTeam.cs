@@ -27,7 +27,7 @@ internal sealed class WorkerTeam : IDisposable
 {
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _signals;
-    private readonly PaddedSlot[] _slots;   // per part: the generation that claimed it, and whether its worker sleeps
+    private readonly PaddedSlot[] _slots;   // per part: 0 while open in the current run, 1 once claimed; whether its worker sleeps
     private ITeamJob? _job;
     private PaddedCounter _generation;      // written by the caller only
     private PaddedCounter _pending;         // parts of the current job not finished yet (workers' parts)
@@ -72,10 +72,18 @@ internal sealed class WorkerTeam : IDisposable
             return;
         }
 
-        // Publish the job and the count, then open the generation (Interlocked writes are full fences), then wake sleepers.
+        // Publish the job and the count, then open the parts, then the generation (Interlocked writes are full
+        // fences), then wake sleepers. A part is open while its claim word is 0; only this method reopens it, so a
+        // claim always belongs to the run in progress, whichever generation the claiming worker last saw, and the job
+        // it reads after claiming is this one (the run cannot end before the claimed part does).
         Volatile.Write(ref _job, job);
         Volatile.Write(ref _pending.Value, Size - 1);
-        int generation = Interlocked.Increment(ref _generation.Value);
+        for (int part = 1; part < Size; part++)
+        {
+            Interlocked.Exchange(ref _slots[part].Claimed, 0);
+        }
+
+        Interlocked.Increment(ref _generation.Value);
         for (int part = 1; part < Size; part++)
         {
             if (Volatile.Read(ref _slots[part].Sleeping) == 1)
@@ -90,17 +98,11 @@ internal sealed class WorkerTeam : IDisposable
         long since = Stopwatch.GetTimestamp();
         for (int part = 1; part < Size; part++)
         {
-            while (true)
+            while (Volatile.Read(ref _slots[part].Claimed) == 0)
             {
-                int claimed = Volatile.Read(ref _slots[part].Claimed);
-                if (claimed == generation)
-                {
-                    break;
-                }
-
                 if (Stopwatch.GetTimestamp() - since > GraceTicks)
                 {
-                    if (Interlocked.CompareExchange(ref _slots[part].Claimed, generation, claimed) == claimed)
+                    if (Interlocked.CompareExchange(ref _slots[part].Claimed, 1, 0) == 0)
                     {
                         job.Execute(part, Size);
                         Interlocked.Decrement(ref _pending.Value);
@@ -209,17 +211,16 @@ internal sealed class WorkerTeam : IDisposable
             }
 
             seen = generation;
-            int claimed = Volatile.Read(ref _slots[part].Claimed);
-            if (claimed != generation && Interlocked.CompareExchange(ref _slots[part].Claimed, generation, claimed) == claimed)
+            if (Volatile.Read(ref _slots[part].Claimed) == 0 && Interlocked.CompareExchange(ref _slots[part].Claimed, 1, 0) == 0)
             {
-                // Read after the claim: the job published before this generation opened.
+                // Read after the claim: the job of the run that opened the part (see Run).
                 Volatile.Read(ref _job)!.Execute(part, Size);
                 Interlocked.Decrement(ref _pending.Value);
             }
         }
     }
 
-    /// <summary>One part's claim word and sleep flag on a cache line of their own, so that threads polling one part's
+    /// <summary>One part's claim word (reset to 0 by each run, claimed by swapping in 1) and sleep flag on a cache line of their own, so that threads polling one part's
     /// state do not steal the line another thread is writing.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 128)]
     private struct PaddedSlot
