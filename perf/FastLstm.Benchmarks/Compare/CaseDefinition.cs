@@ -23,16 +23,20 @@ public sealed record CaseDefinition(string Name, string Category, CaseKind Kind,
     /// <summary>
     /// Floating-point operations of one call, counting the matrix products only (2 per multiply-add; the gate
     /// non-linearities are O(B·G·H) per step, under 1% at these shapes). Forward: 2·T·B·G·H·(I + H). Training adds
-    /// the backward products (dx, dh and dW: twice the forward) and the dense head, forward and backward.
+    /// the backward products that the step needs — dh(t−1) = dG·W_hh and dW_ih, dW_hh — but not dx = dG·W_ih: the
+    /// input is data, so neither FastLstm (ComputeInputGradient = false) nor libtorch (x without requires_grad) forms
+    /// it; plus the dense head, forward and backward.
     /// </summary>
     public double Flops
     {
         get
         {
             double forward = 2.0 * Steps * Batch * Gates * Hidden * (double)(Input + Hidden);
+            double recurrent = 2.0 * Steps * Batch * Gates * Hidden * (double)Hidden;
+            double head = 2.0 * Steps * Batch * Hidden * HeadOutputs;
             return Kind switch
             {
-                CaseKind.Training => 3.0 * (forward + (2.0 * Steps * Batch * Hidden * HeadOutputs)),
+                CaseKind.Training => forward + recurrent + (2.0 * forward) + (3.0 * head),
                 _ => forward,
             };
         }
