@@ -36,7 +36,8 @@ public sealed record CaseDefinition(string Name, string Category, CaseKind Kind,
             double head = 2.0 * Steps * Batch * Hidden * HeadOutputs;
             return Kind switch
             {
-                CaseKind.Training => forward + recurrent + (2.0 * forward) + (3.0 * head),
+                // forward, dh(t−1) = dG·W_hh, and dW_ih + dW_hh (together as many multiply-adds as the forward).
+                CaseKind.Training => forward + recurrent + forward + (3.0 * head),
                 _ => forward,
             };
         }
