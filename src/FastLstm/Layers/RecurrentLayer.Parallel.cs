@@ -46,7 +46,7 @@ public sealed partial class RecurrentLayer
         int rows = steps * batch;
         bool lstm = o.Cell == CellKind.Lstm;
         WorkerTeam team = workspace.Team!;
-        ParallelLstmJobs jobs = workspace.ParallelJobs!;
+        WorkspaceJobs jobs = workspace.ParallelJobs!;
 
         CombineBias(unit, workspace.CombinedBias);
         int firstSlot = unit.Reverse ? steps : 0;

@@ -98,12 +98,12 @@ public sealed partial class RecurrentLayer
 
     /// <summary>A workspace for <see cref="Forward"/> and <see cref="Backward"/>; keep it and reuse it.</summary>
     /// <param name="dropoutSeed">Seed of the dropout masks drawn in training mode.</param>
-    /// <param name="threads">Threads a forward pass may use, the caller's included. 1 (the default) starts no thread
-    /// and uses no thread pool; more starts <c>threads − 1</c> dedicated workers that the workspace owns until
-    /// <see cref="RecurrentWorkspace.Dispose"/>. Results are bit-identical for every thread count. Today the LSTM
-    /// forward pass (without projection, H a multiple of 16) and, for every cell, the weight-gradient and input-gradient
-    /// products at the end of each unit's <see cref="Backward"/> use them; the backward recurrence and other paths run on
-    /// the caller's thread.</param>
+    /// <param name="threads">Threads a forward or backward pass may use, the caller's included. 1 (the default) starts no
+    /// thread and uses no thread pool; more starts <c>threads − 1</c> dedicated workers that the workspace owns until
+    /// <see cref="RecurrentWorkspace.Dispose"/>. Results are bit-identical for every thread count. Forward: with at least
+    /// 8 rows per thread each thread runs the whole sequence for its rows; smaller batches split each step's hidden units
+    /// (LSTM without projection, GRU in PyTorch's form, RNN; H a multiple of 16) once a step has 64 kFLOP of recurrent
+    /// product. Backward: the recurrence by rows, the weight- and input-gradient products by output rows.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is outside 1 … 256.</exception>
     public RecurrentWorkspace CreateWorkspace(int dropoutSeed = 0, int threads = 1)
     {

@@ -53,7 +53,7 @@ public sealed class RecurrentWorkspace : IDisposable
 
     // Threads (Kernels/WorkerTeam): null runs everything on the caller's thread and starts no thread.
     internal Kernels.WorkerTeam? Team;
-    internal ParallelLstmJobs? ParallelJobs;  // the reusable job objects of RecurrentLayer.Parallel.cs and the backward split
+    internal WorkspaceJobs? ParallelJobs;  // the reusable job objects of RecurrentLayer.Parallel.cs and the backward split
     internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStepFlops;         // tests lower both to reach
     internal long MinParallelBackwardFlops = RecurrentLayer.DefaultMinParallelBackwardFlops; // the threaded paths on small shapes
 
@@ -62,7 +62,7 @@ public sealed class RecurrentWorkspace : IDisposable
     {
         Team?.Dispose();
         Team = threads > 1 ? new Kernels.WorkerTeam(threads) : null;
-        ParallelJobs ??= threads > 1 ? new ParallelLstmJobs() : null;
+        ParallelJobs ??= threads > 1 ? new WorkspaceJobs() : null;
     }
 
     internal RecurrentWorkspace(RecurrentLayer owner, int dropoutSeed)

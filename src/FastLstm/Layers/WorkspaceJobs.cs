@@ -1,7 +1,7 @@
 namespace FastLstm;
 
-/// <summary>The job objects one workspace reuses for its threaded forward passes (allocated once).</summary>
-internal sealed class ParallelLstmJobs
+/// <summary>The job objects one workspace reuses for its threaded forward and backward passes (allocated once).</summary>
+internal sealed class WorkspaceJobs
 {
     public ProjectionJob Projection { get; } = new();
 
