@@ -38,11 +38,12 @@ public sealed partial class RecurrentLayer
 
     /// <summary>
     /// Whether one streaming step of layer <paramref name="layer"/> (both products: 2·B·G·H·(I + Hout) FLOPs) repays a fork
-    /// and join. Measured on 2 cores (AVX-512), batch 1: H = 128 (0.26 MFLOP) ran 5.9 µs on one thread and 7.4 µs on two,
-    /// H = 256 (1 MFLOP) 24.6 and 18.8 µs, H = 512 101.6 and 56.8 µs; the cut sits between the first two.
+    /// and join. Measured on 2 cores (AVX-512), batch 1, I = H, one thread against two, on an idle machine: H = 64
+    /// (66 kFLOP) 1.7 against 2.0–2.4 µs, H = 128 (262 kFLOP) 5.7–6.0 against 3.7–3.8 µs (five runs), H = 512 100–103
+    /// against 56–68 µs. The cut sits between the first two.
     /// </summary>
     internal bool WorthSplittingStep(int batch, int layer, long minFlops = DefaultMinParallelStreamingFlops) =>
         2L * batch * GateCount * Options.HiddenSize * (Unit(layer, 0).InputWidth + Options.OutputHiddenSize) >= minFlops;
 
-    internal const long DefaultMinParallelStreamingFlops = 500_000;
+    internal const long DefaultMinParallelStreamingFlops = 200_000;
 }
