@@ -12,9 +12,9 @@ namespace FastLstm.Cells;
 /// n = tanh(x_n + r ⊙ hn),  hn = W_hn h + b_hn          (linear_before_reset = 1, PyTorch)
 /// n = tanh(x_n + hn),      hn = W_hn (r ⊙ h) + b_hn    (linear_before_reset = 0, original)
 /// </code>
-/// with a_r, a_z = W_i· x + b_i· + W_h· h + b_h· and x_n = W_in x + b_in. The second form needs r before its
-/// matrix product, so the step is split in two: <see cref="ForwardResetUpdate"/>, then the caller's product,
-/// then <see cref="ForwardCandidate"/>.
+/// with a_r, a_z = W_i· x + b_i· + W_h· h + b_h· and x_n = W_in x + b_in. The first form is one call after the
+/// product (<see cref="ForwardUnits"/>); the second needs r before its matrix product, so its step is split in two:
+/// <see cref="ForwardResetUpdate"/>, then the caller's product, then <see cref="ForwardCandidate"/>.
 /// </summary>
 internal static class GruCell
 {
@@ -34,35 +34,22 @@ internal static class GruCell
         }
     }
 
-    /// <summary>n and h'. For linear_before_reset = 1 the reset gate scales <paramref name="hn"/>; for 0 it was applied already.</summary>
+    /// <summary>n and h' of the original form (linear_before_reset = 0), whose reset gate was applied before the product.</summary>
     /// <param name="batch">B.</param>
     /// <param name="hidden">H.</param>
     /// <param name="gates">(B, 3H) in: r|z activated, x_n; out: n block activated.</param>
-    /// <param name="hn">(B, H) the recurrent n term with b_hn, as defined by the form.</param>
+    /// <param name="hn">(B, H) W_hn (r ⊙ h) + b_hn.</param>
     /// <param name="hPrev">(B, H) h(t−1).</param>
     /// <param name="h">(B, H) h(t), written.</param>
-    /// <param name="linearBeforeReset">The form.</param>
-    public static void ForwardCandidate(
-        int batch, int hidden, Span<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, Span<float> h,
-        bool linearBeforeReset)
+    public static void ForwardCandidate(int batch, int hidden, Span<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, Span<float> h)
     {
         int g3 = 3 * hidden;
         for (int b = 0; b < batch; b++)
         {
             Span<float> row = gates.Slice(b * g3, g3);
-            ReadOnlySpan<float> r = row.Slice(0, hidden);
             ReadOnlySpan<float> z = row.Slice(hidden, hidden);
             Span<float> n = row.Slice(2 * hidden, hidden);
-            ReadOnlySpan<float> hnRow = hn.Slice(b * hidden, hidden);
-            if (linearBeforeReset)
-            {
-                TensorPrimitives.MultiplyAdd(r, hnRow, n, n);
-            }
-            else
-            {
-                TensorPrimitives.Add(n, hnRow, n);
-            }
-
+            TensorPrimitives.Add(n, hn.Slice(b * hidden, hidden), n);
             TensorPrimitives.Tanh(n, n);
 
             // h' = n + z ⊙ (h − n)
@@ -73,12 +60,10 @@ internal static class GruCell
     }
 
     /// <summary>
-    /// <see cref="ForwardResetUpdate(int, int, Span{float}, ReadOnlySpan{float})"/> and then
-    /// <see cref="ForwardCandidate(int, int, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>
-    /// (linear_before_reset = 1) for the hidden units [<paramref name="u0"/>, <paramref name="u1"/>) of every row only:
-    /// the share of one thread when a step is split by units. The same element operations as the whole-row forms, so
-    /// bit-identical to them; <paramref name="recurrent"/> holds W_hh·h of those units' r, z and n columns, and the n
-    /// block's b_hn is added here, into <paramref name="hn"/>.
+    /// The whole cell of PyTorch's form (linear_before_reset = 1) for the hidden units [<paramref name="u0"/>,
+    /// <paramref name="u1"/>) of every row: r and z, hn = W_hn h + b_hn (kept in <paramref name="hn"/> for backward), n
+    /// and h'. One thread's share when a step is split by units, and the whole step with (0, H), so a split gives the
+    /// same bits. <paramref name="recurrent"/> (B, 3H) holds W_hh·h of those units' r, z and n columns.
     /// </summary>
     public static void ForwardUnits(
         int batch, int hidden, int u0, int u1, Span<float> gates, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hiddenNewBias,

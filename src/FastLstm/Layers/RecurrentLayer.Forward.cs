@@ -70,7 +70,7 @@ public sealed partial class RecurrentLayer
             ReadOnlySpan<float> layerInput = LayerInput(workspace, layer, steps * batch, training, drawMask: true);
             for (int direction = 0; direction < o.Directions; direction++)
             {
-                ForwardUnit(workspace, layer, direction, layerInput, steps, batch, validSteps, precision);
+                ForwardUnit(workspace, layer, direction, layerInput, steps, batch, precision);
             }
         }
 
@@ -110,8 +110,7 @@ public sealed partial class RecurrentLayer
     }
 
     private unsafe void ForwardUnit(
-        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, ReadOnlySpan<int> validSteps,
-        WeightPrecision precision)
+        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, WeightPrecision precision)
     {
         RecurrentOptions o = Options;
         UnitWeights unit = Unit(layer, direction);
@@ -129,7 +128,7 @@ public sealed partial class RecurrentLayer
         bool splitRows = team is not null && batch >= RowsPerThread * team.Size;
         if (team is not null && !splitRows && CanRunParallel())
         {
-            ForwardUnitParallel(workspace, layer, direction, x, steps, batch, validSteps, precision);
+            ForwardUnitParallel(workspace, layer, direction, x, steps, batch, precision);
             return;
         }
 
@@ -194,9 +193,6 @@ public sealed partial class RecurrentLayer
         int cellSlot = batch * hidden;
         bool lstm = o.HasCellState;
         int rows = b1 - b0;
-        ReadOnlySpan<int> validSteps = workspace.LengthsBuffer.AsSpan(0, batch);
-        int outputWidth = o.OutputSize;
-        Span<float> output = workspace.LayerOutputs[layer];
         Span<float> recurrent = workspace.Recurrent.AsSpan(b0 * gatesHidden, rows * gatesHidden);
         Span<float> resetHidden = workspace.ResetHidden.AsSpan(b0 * hidden, rows * hidden);
         for (int s = 0; s < steps; s++)
@@ -219,25 +215,46 @@ public sealed partial class RecurrentLayer
                 o.Cell == CellKind.Gru ? tape.GruRecurrentNew.AsSpan(stepCells, rows * hidden) : default,
                 recurrent, resetHidden, precision);
 
-            for (int r = 0; r < rows; r++)
+            WriteStepOutputs(workspace, layer, direction, t, batch, b0, b1);
+        }
+    }
+
+    /// <summary>
+    /// After step <paramref name="t"/> of one unit, for the rows [<paramref name="b0"/>, <paramref name="b1"/>): copies h(t)
+    /// into the layer's output, or, past a sequence's end (before its start, in reverse), carries its state on and
+    /// outputs zeros.
+    /// </summary>
+    internal void WriteStepOutputs(RecurrentWorkspace workspace, int layer, int direction, int t, int batch, int b0, int b1)
+    {
+        RecurrentOptions o = Options;
+        UnitTape tape = workspace.Units[(layer * o.Directions) + direction];
+        bool reverse = Unit(layer, direction).Reverse;
+        int prev = reverse ? t + 1 : t;
+        int next = reverse ? t : t + 1;
+        int hidden = o.HiddenSize;
+        int outputHidden = o.OutputHiddenSize;
+        int hiddenSlot = batch * outputHidden;
+        int cellSlot = batch * hidden;
+        int outputWidth = o.OutputSize;
+        ReadOnlySpan<int> validSteps = workspace.LengthsBuffer.AsSpan(0, batch);
+        Span<float> output = workspace.LayerOutputs[layer];
+        for (int b = b0; b < b1; b++)
+        {
+            Span<float> outRow = output.Slice((((t * batch) + b) * outputWidth) + (direction * outputHidden), outputHidden);
+            Span<float> hNext = tape.Hidden.AsSpan((next * hiddenSlot) + (b * outputHidden), outputHidden);
+            if (t < validSteps[b])
             {
-                int b = b0 + r;
-                Span<float> outRow = output.Slice((((t * batch) + b) * outputWidth) + (direction * outputHidden), outputHidden);
-                if (t < validSteps[b])
-                {
-                    hNext.Slice(r * outputHidden, outputHidden).CopyTo(outRow);
-                    continue;
-                }
-
-                // Past this sequence's end (or before its start, in reverse): carry the state, output zeros.
-                hPrev.Slice(r * outputHidden, outputHidden).CopyTo(hNext.Slice(r * outputHidden, outputHidden));
-                if (lstm)
-                {
-                    cPrev.Slice(r * hidden, hidden).CopyTo(cNext.Slice(r * hidden, hidden));
-                }
-
-                outRow.Clear();
+                hNext.CopyTo(outRow);
+                continue;
             }
+
+            tape.Hidden.AsSpan((prev * hiddenSlot) + (b * outputHidden), outputHidden).CopyTo(hNext);
+            if (o.HasCellState)
+            {
+                tape.Cell.AsSpan((prev * cellSlot) + (b * hidden), hidden).CopyTo(tape.Cell.AsSpan((next * cellSlot) + (b * hidden), hidden));
+            }
+
+            outRow.Clear();
         }
     }
 

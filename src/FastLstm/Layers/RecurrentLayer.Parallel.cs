@@ -33,8 +33,7 @@ public sealed partial class RecurrentLayer
     /// the same operations in the same order as on one thread, so the results are bit-identical to it.
     /// </summary>
     private unsafe void ForwardUnitParallel(
-        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, ReadOnlySpan<int> validSteps,
-        WeightPrecision precision)
+        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, WeightPrecision precision)
     {
         RecurrentOptions o = Options;
         UnitWeights unit = Unit(layer, direction);
@@ -55,9 +54,6 @@ public sealed partial class RecurrentLayer
         {
             workspace.InitialCellBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot).CopyTo(tape.Cell.AsSpan(firstSlot * hiddenSlot, hiddenSlot));
         }
-
-        int outputWidth = o.OutputSize;
-        Span<float> output = workspace.LayerOutputs[layer];
 
         fixed (float* px = x, pBias = workspace.CombinedBias, pGates = tape.Gates, pHidden = tape.Hidden, pCell = tape.Cell,
                pTanh = tape.TanhCell, pPeephole = unit.Peephole is null ? default : unit.Peephole.Values,
@@ -89,26 +85,7 @@ public sealed partial class RecurrentLayer
                     team.Run(jobs.CellStep);
                 }
 
-                // As in ForwardUnit: outputs, and the state carried past each sequence's end.
-                Span<float> hPrev = tape.Hidden.AsSpan(prev * hiddenSlot, hiddenSlot);
-                Span<float> hNext = tape.Hidden.AsSpan(next * hiddenSlot, hiddenSlot);
-                for (int b = 0; b < batch; b++)
-                {
-                    Span<float> outRow = output.Slice((((t * batch) + b) * outputWidth) + (direction * hidden), hidden);
-                    if (t < validSteps[b])
-                    {
-                        hNext.Slice(b * hidden, hidden).CopyTo(outRow);
-                        continue;
-                    }
-
-                    hPrev.Slice(b * hidden, hidden).CopyTo(hNext.Slice(b * hidden, hidden));
-                    if (lstm)
-                    {
-                        tape.Cell.AsSpan((prev * hiddenSlot) + (b * hidden), hidden).CopyTo(tape.Cell.AsSpan((next * hiddenSlot) + (b * hidden), hidden));
-                    }
-
-                    outRow.Clear();
-                }
+                WriteStepOutputs(workspace, layer, direction, t, batch, 0, batch);
             }
         }
 

@@ -209,19 +209,9 @@ public sealed partial class RecurrentLayer
         if (Options.GruLinearBeforeReset)
         {
             // All three blocks of W_hh·h at once; hn = W_hn h + b_hn is kept for backward (dr needs it).
+            // The cell is the same call a thread makes for its share of the units (GruRnnStepJob), over all of them.
             AddRecurrentProduct(unit, batch, hPrev, rec, gatesHidden, 0, RecurrentPanels, precision);
-            GruCell.ForwardResetUpdate(batch, hidden, gates, rec);
-            for (int b = 0; b < batch; b++)
-            {
-                rec.Slice((b * gatesHidden) + (2 * hidden), hidden).CopyTo(hn.Slice(b * hidden, hidden));
-            }
-
-            if (!hiddenNewBias.IsEmpty)
-            {
-                MatrixMultiply.AddToRows(batch, hidden, hiddenNewBias, hn, hidden);
-            }
-
-            GruCell.ForwardCandidate(batch, hidden, gates, hn, hPrev, hNext, linearBeforeReset: true);
+            GruCell.ForwardUnits(batch, hidden, 0, hidden, gates, rec, hiddenNewBias, hn, hPrev, hNext);
             return;
         }
 
@@ -242,6 +232,6 @@ public sealed partial class RecurrentLayer
         }
 
         MatrixMultiply.AddProductTransposedB(batch, hidden, hidden, hn, hidden, whh.Slice(2 * hidden * hidden), hidden, candidate, hidden);
-        GruCell.ForwardCandidate(batch, hidden, gates, candidate, hPrev, hNext, linearBeforeReset: false);
+        GruCell.ForwardCandidate(batch, hidden, gates, candidate, hPrev, hNext);
     }
 }
