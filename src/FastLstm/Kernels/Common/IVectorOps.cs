@@ -6,8 +6,9 @@ namespace FastLstm.Kernels;
 /// generic method over <c>TOps : IVectorOps&lt;TVec&gt;</c> is compiled by the JIT into one body per width with every
 /// call inlined, which keeps the Vector512 → 256 → 128 dispatch to a single source per kernel.
 /// </summary>
-/// <remarks>Every operation is exact IEEE per lane (no fused multiply-add, no estimates), so a vector lane and the
-/// scalar code that mirrors it produce the same bits: a kernel's scalar tail agrees with its vector body.</remarks>
+/// <remarks>Every operation is exact IEEE per lane (no estimates; the fused multiply-add rounds once, as
+/// <see cref="MathF.FusedMultiplyAdd"/> does), so a vector lane and the scalar code that mirrors it produce the same
+/// bits: a kernel's scalar tail agrees with its vector body.</remarks>
 internal unsafe interface IVectorOps<TVec>
     where TVec : struct
 {
@@ -31,6 +32,10 @@ internal unsafe interface IVectorOps<TVec>
 
     static abstract TVec Divide(TVec left, TVec right);
 
+    /// <summary>left · right + addend rounded once, lane by lane (bit-equal to <see cref="MathF.FusedMultiplyAdd"/>;
+    /// a hardware instruction wherever the vector width is accelerated on x64 with FMA and on Arm64).</summary>
+    static abstract TVec MultiplyAdd(TVec left, TVec right, TVec addend);
+
     /// <summary>Lane-wise minimum for ordered inputs (the hardware's choice for NaN; kernels restore NaN themselves).</summary>
     static abstract TVec Min(TVec left, TVec right);
 
@@ -40,8 +45,9 @@ internal unsafe interface IVectorOps<TVec>
     /// <summary>Round to nearest, ties to even (MathF.Round).</summary>
     static abstract TVec Round(TVec value);
 
-    /// <summary>2ⁿ for integral n in [−126, 127], built in the exponent field: ((int)n + 127) &lt;&lt; 23.</summary>
-    static abstract TVec Pow2(TVec integral);
+    /// <summary>2ⁿ from t = n + 1.5·2²³ (n integral in [−126, 127], so n sits in t's low mantissa bits):
+    /// (bits(t) + 127) &lt;&lt; 23, the high bits of t shifting out.</summary>
+    static abstract TVec Pow2FromShifted(TVec shifted);
 
     /// <summary>|x|: the sign bit cleared.</summary>
     static abstract TVec Abs(TVec value);

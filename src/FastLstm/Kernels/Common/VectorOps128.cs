@@ -32,6 +32,10 @@ internal readonly unsafe struct VectorOps128 : IVectorOps<Vector128<float>>
     public static Vector128<float> Divide(Vector128<float> left, Vector128<float> right) => left / right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> left, Vector128<float> right, Vector128<float> addend) =>
+        Vector128.FusedMultiplyAdd(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Min(Vector128<float> left, Vector128<float> right) => Vector128.MinNative(left, right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -41,8 +45,8 @@ internal readonly unsafe struct VectorOps128 : IVectorOps<Vector128<float>>
     public static Vector128<float> Round(Vector128<float> value) => Vector128.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Pow2(Vector128<float> integral) =>
-        Vector128.ShiftLeft(Vector128.ConvertToInt32(integral) + Vector128.Create(127), 23).AsSingle();
+    public static Vector128<float> Pow2FromShifted(Vector128<float> shifted) =>
+        Vector128.ShiftLeft(shifted.AsInt32() + Vector128.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Abs(Vector128<float> value) => Vector128.AndNot(value, Vector128.Create(-0f));

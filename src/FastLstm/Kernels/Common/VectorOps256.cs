@@ -32,6 +32,10 @@ internal readonly unsafe struct VectorOps256 : IVectorOps<Vector256<float>>
     public static Vector256<float> Divide(Vector256<float> left, Vector256<float> right) => left / right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend) =>
+        Vector256.FusedMultiplyAdd(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Min(Vector256<float> left, Vector256<float> right) => Vector256.MinNative(left, right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -41,8 +45,8 @@ internal readonly unsafe struct VectorOps256 : IVectorOps<Vector256<float>>
     public static Vector256<float> Round(Vector256<float> value) => Vector256.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Pow2(Vector256<float> integral) =>
-        Vector256.ShiftLeft(Vector256.ConvertToInt32(integral) + Vector256.Create(127), 23).AsSingle();
+    public static Vector256<float> Pow2FromShifted(Vector256<float> shifted) =>
+        Vector256.ShiftLeft(shifted.AsInt32() + Vector256.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Abs(Vector256<float> value) => Vector256.AndNot(value, Vector256.Create(-0f));

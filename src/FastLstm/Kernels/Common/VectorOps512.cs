@@ -32,6 +32,10 @@ internal readonly unsafe struct VectorOps512 : IVectorOps<Vector512<float>>
     public static Vector512<float> Divide(Vector512<float> left, Vector512<float> right) => left / right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend) =>
+        Vector512.FusedMultiplyAdd(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Min(Vector512<float> left, Vector512<float> right) => Vector512.MinNative(left, right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -41,8 +45,8 @@ internal readonly unsafe struct VectorOps512 : IVectorOps<Vector512<float>>
     public static Vector512<float> Round(Vector512<float> value) => Vector512.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Pow2(Vector512<float> integral) =>
-        Vector512.ShiftLeft(Vector512.ConvertToInt32(integral) + Vector512.Create(127), 23).AsSingle();
+    public static Vector512<float> Pow2FromShifted(Vector512<float> shifted) =>
+        Vector512.ShiftLeft(shifted.AsInt32() + Vector512.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Abs(Vector512<float> value) => Vector512.AndNot(value, Vector512.Create(-0f));
