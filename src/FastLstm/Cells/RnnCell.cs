@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using FastLstm.Kernels;
 
@@ -16,19 +15,58 @@ internal static class RnnCell
     /// <param name="recurrent">(B, H) W_hh·h(t−1).</param>
     /// <param name="h">(B, H) h(t), written.</param>
     /// <param name="relu">relu instead of tanh.</param>
-    public static void Forward(int count, ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrent, Span<float> h, bool relu)
+    public static void Forward(int count, ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrent, Span<float> h, bool relu) =>
+        Forward(count, gates, recurrent, h, relu, Isa.Vector512);
+
+    /// <summary>As the public overload, with vector blocks no wider than <paramref name="widest"/> (tests force each level).
+    /// One pass (add, then tanh from <see cref="Activation"/> or relu), so every width and the scalar tail agree bit for bit.</summary>
+    internal static unsafe void Forward(int count, ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrent, Span<float> h, bool relu, Isa widest)
     {
-        Span<float> target = h.Slice(0, count);
-        TensorPrimitives.Add(gates.Slice(0, count), recurrent.Slice(0, count), target);
-        if (relu)
+        Debug.Assert(gates.Length >= count && recurrent.Length >= count && h.Length >= count, "spans too short");
+        fixed (float* pg = gates, pr = recurrent, ph = h)
         {
-            TensorPrimitives.Max(target, 0f, target);
-        }
-        else
-        {
-            TensorPrimitives.Tanh(target, target);
+            int j = 0;
+            if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
+            {
+                j = ForwardVector<VectorOps512, Vector512<float>>(count, pg, pr, ph, relu, j);
+            }
+
+            if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
+            {
+                j = ForwardVector<VectorOps256, Vector256<float>>(count, pg, pr, ph, relu, j);
+            }
+
+            if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
+            {
+                j = ForwardVector<VectorOps128, Vector128<float>>(count, pg, pr, ph, relu, j);
+            }
+
+            // The scalar reference (and tail): the same operations as the vector body, lane by lane.
+            for (; j < count; j++)
+            {
+                float a = pg[j] + pr[j];
+                ph[j] = relu ? Relu(a) : Activation.Tanh(a);
+            }
         }
     }
+
+    private static unsafe int ForwardVector<TOps, TVec>(int count, float* gates, float* recurrent, float* h, bool relu, int start)
+        where TOps : struct, IVectorOps<TVec>
+        where TVec : struct
+    {
+        int j = start;
+        for (; j <= count - TOps.Count; j += TOps.Count)
+        {
+            TVec a = TOps.Add(TOps.Load(gates + j), TOps.Load(recurrent + j));
+            TVec zero = TOps.Broadcast(0f);
+            TOps.Store(relu ? TOps.Select(TOps.LessThan(a, zero), zero, a) : Activation.Tanh<TOps, TVec>(a), h + j);
+        }
+
+        return j;
+    }
+
+    /// <summary>max(a, 0) by the vector form's rule: 0 where a &lt; 0, else a (so NaN stays NaN, as in PyTorch).</summary>
+    private static float Relu(float a) => a < 0f ? 0f : a;
 
     /// <summary>dA = dh ⊙ act'(a), from the step's output h.</summary>
     public static void BackwardRow(int hidden, ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dA, bool relu) =>
