@@ -11,7 +11,8 @@ internal static unsafe partial class MatrixMultiply
     /// a(r, k) = a[r·aRow + k·aCol]; panel row k is 16 floats at b + k·ldb; C rows are ldc apart; only the first
     /// <c>cols</c> (≤ 16) columns of C are read or written.
     /// </summary>
-    internal interface IMicroKernel
+    internal interface IMicroKernel<TSelf>
+        where TSelf : struct, IMicroKernel<TSelf>
     {
         /// <summary>MR: rows of C one full <see cref="Block"/> call computes.</summary>
         static abstract int Rows { get; }
@@ -22,6 +23,20 @@ internal static unsafe partial class MatrixMultiply
         /// <summary>One row × 4 panels b0 … b3 (sharing the stride <paramref name="ldb"/>); C's columns are contiguous,
         /// <paramref name="cols"/> ≥ 49 of them from <paramref name="c"/> on (panel q covers 16q … 16q + 15).</summary>
         static abstract void Gemv4(float* a, nint aCol, float* b0, float* b1, float* b2, float* b3, nint ldb, int kLen, float* c, int cols);
+
+        /// <summary>Whether <see cref="BlockPair"/> is a kernel of its own (more accumulators per broadcast of a), so the
+        /// driver should hand it two adjacent full panels at once.</summary>
+        static virtual bool PairsPanels => false;
+
+        /// <summary>rows (1 … <see cref="Rows"/>) × two adjacent full panels: columns 0 … 15 from b, 16 … 31 from b + 16
+        /// (same stride <paramref name="ldb"/>), into C's 32 columns from <paramref name="c"/>. Each element gets the same
+        /// operations as from <see cref="Block"/>, so pairing never changes a result.</summary>
+        static virtual void BlockPair(int rows, float* a, nint aRow, nint aCol, float* b, nint ldb, int kLen, float* c, nint ldc)
+        {
+            // The default for kernels that gain nothing from pairing; the driver calls it only when PairsPanels is set.
+            TSelf.Block(rows, a, aRow, aCol, b, ldb, kLen, c, ldc, PanelWidth);
+            TSelf.Block(rows, a, aRow, aCol, b + PanelWidth, ldb, kLen, c + PanelWidth, ldc, PanelWidth);
+        }
     }
 
     /// <summary>c[0 … cols) += lanes[0 … cols): the write-back of a ragged panel, which never touches C past its last column.</summary>

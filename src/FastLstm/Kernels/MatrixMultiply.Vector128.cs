@@ -11,7 +11,7 @@ internal static unsafe partial class MatrixMultiply
     /// MultiplyAddEstimate: fused where the hardware fuses (Arm64, x86 with FMA), a multiply then an add otherwise.
     /// </summary>
     [SkipLocalsInit]
-    internal readonly struct Kernel128 : IMicroKernel
+    internal readonly struct Kernel128 : IMicroKernel<Kernel128>
     {
         public static int Rows => 2;
 

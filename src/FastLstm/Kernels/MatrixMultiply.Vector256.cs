@@ -11,7 +11,7 @@ internal static unsafe partial class MatrixMultiply
     /// 8 FMAs. Register use: 8 accumulators + 2 panel halves + 1 broadcast, within the 16 ymm registers of AVX2.
     /// </summary>
     [SkipLocalsInit]
-    internal readonly struct Kernel256 : IMicroKernel
+    internal readonly struct Kernel256 : IMicroKernel<Kernel256>
     {
         public static int Rows => 4;
 

@@ -238,7 +238,7 @@ internal static unsafe partial class MatrixMultiply
     /// <summary>The blocked loops around a micro-kernel (see the class remarks for the order).</summary>
     private static void Drive<TKernel>(
         int m, int n, int k, float* a, nint aRow, nint aCol, float* b, nint ldb, Layout layout, float* c, nint ldc, int panelStart, int panelEnd)
-        where TKernel : struct, IMicroKernel
+        where TKernel : struct, IMicroKernel<TKernel>
     {
         // Panels that are not usable in place (transposed B, or the ragged last panel of a row-major B) are
         // copied, zero-padded to 16 columns, into this stack scratch: one K block of one panel (4 for the
@@ -301,6 +301,24 @@ internal static unsafe partial class MatrixMultiply
                         float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
                         int cols = Math.Min(PanelWidth, n - (p * PanelWidth));
                         float* cPanel = c + (p * PanelWidth);
+                        if (TKernel.PairsPanels && p + 1 < panelEnd && PairsInPlace(p, n, layout))
+                        {
+                            // Panels p and p + 1 sit 16 floats apart with one stride: one kernel call for both.
+                            int r = i0;
+                            for (; r + TKernel.Rows <= iEnd; r += TKernel.Rows)
+                            {
+                                TKernel.BlockPair(TKernel.Rows, aBlock + (r * aRow), aRow, aCol, bp, stride, kLen, cPanel + (r * ldc), ldc);
+                            }
+
+                            if (r < iEnd)
+                            {
+                                TKernel.BlockPair(iEnd - r, aBlock + (r * aRow), aRow, aCol, bp, stride, kLen, cPanel + (r * ldc), ldc);
+                            }
+
+                            p++;
+                            continue;
+                        }
+
                         int i = i0;
                         for (; i + TKernel.Rows <= iEnd; i += TKernel.Rows)
                         {
@@ -316,6 +334,16 @@ internal static unsafe partial class MatrixMultiply
             }
         }
     }
+
+    /// <summary>Whether panels p and p + 1 are both full and read in place 16 floats apart with one stride: in one
+    /// 64-column group of a packed B (p even), or anywhere in a row-major B.</summary>
+    private static bool PairsInPlace(int p, int n, Layout layout) =>
+        n - ((p + 1) * PanelWidth) >= PanelWidth && layout switch
+        {
+            Layout.Packed => p % 2 == 0,
+            Layout.RowMajor => true,
+            _ => false,
+        };
 
     /// <summary>
     /// Where the K block [k0, k0 + kLen) of panel p (columns 16p … 16p + 15) of B can be read, 16 consecutive
