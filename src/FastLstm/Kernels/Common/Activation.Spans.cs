@@ -50,8 +50,8 @@ internal static unsafe partial class Activation
         }
     }
 
-    /// <summary>An activation as a type, so the span driver is specialized (and inlined) per function.</summary>
-    private interface IFunction
+    /// <summary>An activation as a type, so a driver loop is specialized (and inlined) per function.</summary>
+    internal interface IFunction
     {
         static abstract TVec Apply<TOps, TVec>(TVec x)
             where TOps : struct, IVectorOps<TVec>
@@ -60,7 +60,7 @@ internal static unsafe partial class Activation
         static abstract float Apply(float x);
     }
 
-    private readonly struct SigmoidFunction : IFunction
+    internal readonly struct SigmoidFunction : IFunction
     {
         public static TVec Apply<TOps, TVec>(TVec x)
             where TOps : struct, IVectorOps<TVec>
@@ -69,7 +69,7 @@ internal static unsafe partial class Activation
         public static float Apply(float x) => Sigmoid(x);
     }
 
-    private readonly struct TanhFunction : IFunction
+    internal readonly struct TanhFunction : IFunction
     {
         public static TVec Apply<TOps, TVec>(TVec x)
             where TOps : struct, IVectorOps<TVec>
