@@ -34,8 +34,16 @@ internal static class ProcessRunner
         using Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
+        try
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child exited without reading its input (a damaged model file is refused first): writing to the closed
+            // pipe fails with EPIPE when it has already gone, which depends on timing. Its exit code and output decide.
+        }
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
