@@ -50,6 +50,34 @@ internal static unsafe partial class Activation
         }
     }
 
+    /// <summary>
+    /// gate[j] = act(gate[j] + recurrent[j] + peephole[j]·c[j]) in place for lanes [start, end) (whole vectors), the
+    /// recurrent and peephole terms only when given: one gate of a cell in a loop of its own. A loop per activation keeps
+    /// few vectors live (AVX2 has 16 registers; several inlined activations in one body spill), and its blocks are
+    /// independent, so the core overlaps them.
+    /// </summary>
+    internal static void ApplyGate<TOps, TVec, TFunction>(float* gate, float* recurrent, float* peephole, float* c, int start, int end)
+        where TOps : struct, IVectorOps<TVec>
+        where TVec : struct
+        where TFunction : struct, IFunction
+    {
+        for (int j = start; j < end; j += TOps.Count)
+        {
+            TVec a = TOps.Load(gate + j);
+            if (recurrent != null)
+            {
+                a = TOps.Add(a, TOps.Load(recurrent + j));
+            }
+
+            if (peephole != null)
+            {
+                a = TOps.MultiplyAdd(TOps.Load(peephole + j), TOps.Load(c + j), a);
+            }
+
+            TOps.Store(TFunction.Apply<TOps, TVec>(a), gate + j);
+        }
+    }
+
     /// <summary>An activation as a type, so a driver loop is specialized (and inlined) per function.</summary>
     internal interface IFunction
     {
