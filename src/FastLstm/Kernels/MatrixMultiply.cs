@@ -17,8 +17,10 @@ namespace FastLstm.Kernels;
 /// <para>Blocking: M in blocks of <see cref="MBlock"/> (outermost, so a block's rows of C stay in cache across the K
 /// blocks), K in blocks of <see cref="KBlock"/>, N in panels of 16 columns. The K block of a panel of B (≤ 256×16
 /// floats, 16 KB; in a <see cref="PackedMatrix"/> its steps lie 256 bytes apart inside a 64-column group) stays in L1
-/// while the micro-kernel sweeps the rows of the M block (in L2); each micro-kernel prefetches the C rows it will add to, which matters when C is a fresh gate row
-/// from memory. One row of A (M = 1, batch-1 inference) takes the matrix-vector path, which streams 4 panels (a
+/// while the micro-kernel sweeps the rows of the M block (in L2); each micro-kernel prefetches the C rows it will add
+/// to, which matters when C is a fresh gate row from memory. A kernel that sets <see cref="IMicroKernel{TSelf}.PairsPanels"/>
+/// (AVX-512: 8 rows × 32 columns) takes two adjacent full panels per call, so each broadcast of a(i, k) feeds two FMAs.
+/// One row of A (M = 1, batch-1 inference) takes the matrix-vector path, which streams 4 panels (a
 /// packed group: one sequential stream) at once, with enough independent accumulators to hide the FMA latency;
 /// it is bound by the bandwidth of the cache level the weights live in, not by FMAs.</para>
 /// <para>Summation order, the same on every path and for every M, N, thread split and instruction set: each
