@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using FastLstm.Kernels;
 
 namespace FastLstm.Cells;
@@ -93,23 +92,7 @@ internal static class GruCell
             for (int b = 0; b < batch; b++)
             {
                 var row = new UnitRow(hidden, u1, pg + (b * g3), pr + (b * g3), pb, pn + (b * hidden), pp + (b * hidden), ph + (b * hidden));
-                int j = u0;
-                if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
-                {
-                    j = ForwardUnitsVector<VectorOps512, Vector512<float>>(in row, j);
-                }
-
-                if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
-                {
-                    j = ForwardUnitsVector<VectorOps256, Vector256<float>>(in row, j);
-                }
-
-                if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
-                {
-                    j = ForwardUnitsVector<VectorOps128, Vector128<float>>(in row, j);
-                }
-
-                ForwardUnitsScalar(in row, j);
+                LaneDispatch.Run<ForwardLanes, UnitRow>(in row, u0, widest);
             }
         }
     }
@@ -179,6 +162,24 @@ internal static class GruCell
         }
     }
 
+    private readonly struct ForwardLanes : ILaneKernel<UnitRow>
+    {
+        public static int Vector<TOps, TVec>(in UnitRow row, int start)
+            where TOps : struct, IVectorOps<TVec>
+            where TVec : struct => ForwardUnitsVector<TOps, TVec>(in row, start);
+
+        public static void Scalar(in UnitRow row, int start) => ForwardUnitsScalar(in row, start);
+    }
+
+    private readonly struct BackwardLanes : ILaneKernel<GradientRow>
+    {
+        public static int Vector<TOps, TVec>(in GradientRow row, int start)
+            where TOps : struct, IVectorOps<TVec>
+            where TVec : struct => BackwardVector<TOps, TVec>(in row, start);
+
+        public static void Scalar(in GradientRow row, int start) => BackwardScalar(in row, start);
+    }
+
     /// <summary>The pointers of one batch row of a PyTorch-form forward step; HiddenNewBias may be null.</summary>
     private readonly unsafe struct UnitRow(int hidden, int end, float* gates, float* recurrent, float* hiddenNewBias, float* hn, float* hPrev, float* h)
     {
@@ -222,23 +223,7 @@ internal static class GruCell
         fixed (float* pg = gates, phn = hn, php = hPrev, pdh = dh, pdi = dGatesInput, pdg = dGatesHidden, pdp = dhPrev)
         {
             var row = new GradientRow(hidden, pg, linearBeforeReset ? phn : null, php, pdh, pdi, pdg, pdp);
-            int j = 0;
-            if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps512, Vector512<float>>(in row, j);
-            }
-
-            if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps256, Vector256<float>>(in row, j);
-            }
-
-            if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps128, Vector128<float>>(in row, j);
-            }
-
-            BackwardScalar(in row, j);
+            LaneDispatch.Run<BackwardLanes, GradientRow>(in row, 0, widest);
         }
     }
 

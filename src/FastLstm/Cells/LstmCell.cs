@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using FastLstm.Kernels;
 
 namespace FastLstm.Cells;
@@ -80,23 +79,7 @@ internal static unsafe class LstmCell
                 var row = new Row(
                     hidden, unitEnd, pg + (b * g4), pr == null ? null : pr + (b * g4), pc + (b * hidden), pn + (b * hidden),
                     pt + (b * hidden), ph + (b * hidden), pp);
-                int j = unitStart;
-                if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
-                {
-                    j = ForwardVector<VectorOps512, Vector512<float>>(in row, j);
-                }
-
-                if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
-                {
-                    j = ForwardVector<VectorOps256, Vector256<float>>(in row, j);
-                }
-
-                if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
-                {
-                    j = ForwardVector<VectorOps128, Vector128<float>>(in row, j);
-                }
-
-                ForwardScalar(in row, j);
+                LaneDispatch.Run<ForwardLanes, Row>(in row, unitStart, widest);
             }
         }
     }
@@ -141,23 +124,7 @@ internal static unsafe class LstmCell
         fixed (float* pg = gates, pc = cPrev, pn = cNew, pt = tanhC, pdh = dh, pdc = dc, pdg = dGates, pp = peephole, pdp = dPeephole)
         {
             var row = new GradientRow(hidden, pg, pc, pn, pt, pdh, pdc, pdg, pp, pp == null ? null : pdp);
-            int j = 0;
-            if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps512, Vector512<float>>(in row, j);
-            }
-
-            if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps256, Vector256<float>>(in row, j);
-            }
-
-            if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps128, Vector128<float>>(in row, j);
-            }
-
-            BackwardScalar(in row, j);
+            LaneDispatch.Run<BackwardLanes, GradientRow>(in row, 0, widest);
         }
     }
 
@@ -364,6 +331,24 @@ internal static unsafe class LstmCell
             row.DGates[(3 * hidden) + j] = dAo;
             row.Dc[j] = dcPrev;
         }
+    }
+
+    private readonly struct ForwardLanes : ILaneKernel<Row>
+    {
+        public static int Vector<TOps, TVec>(in Row row, int start)
+            where TOps : struct, IVectorOps<TVec>
+            where TVec : struct => ForwardVector<TOps, TVec>(in row, start);
+
+        public static void Scalar(in Row row, int start) => ForwardScalar(in row, start);
+    }
+
+    private readonly struct BackwardLanes : ILaneKernel<GradientRow>
+    {
+        public static int Vector<TOps, TVec>(in GradientRow row, int start)
+            where TOps : struct, IVectorOps<TVec>
+            where TVec : struct => BackwardVector<TOps, TVec>(in row, start);
+
+        public static void Scalar(in GradientRow row, int start) => BackwardScalar(in row, start);
     }
 
     /// <summary>The pointers of one batch row of a forward step; Recurrent and Peephole may be null.</summary>

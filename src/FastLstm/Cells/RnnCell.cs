@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.Intrinsics;
 using FastLstm.Kernels;
 
 namespace FastLstm.Cells;
@@ -25,44 +24,33 @@ internal static class RnnCell
         Debug.Assert(gates.Length >= count && recurrent.Length >= count && h.Length >= count, "spans too short");
         fixed (float* pg = gates, pr = recurrent, ph = h)
         {
-            int j = 0;
-            if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
-            {
-                j = ForwardVector<VectorOps512, Vector512<float>>(count, pg, pr, ph, relu, j);
-            }
-
-            if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
-            {
-                j = ForwardVector<VectorOps256, Vector256<float>>(count, pg, pr, ph, relu, j);
-            }
-
-            if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
-            {
-                j = ForwardVector<VectorOps128, Vector128<float>>(count, pg, pr, ph, relu, j);
-            }
-
-            // The scalar reference (and tail): the same operations as the vector body, lane by lane.
-            for (; j < count; j++)
-            {
-                float a = pg[j] + pr[j];
-                ph[j] = relu ? Relu(a) : Activation.Tanh(a);
-            }
+            LaneDispatch.Run<ForwardLanes, Lanes>(new Lanes(count, pg, pr, ph, relu), 0, widest);
         }
     }
 
-    private static unsafe int ForwardVector<TOps, TVec>(int count, float* gates, float* recurrent, float* h, bool relu, int start)
+    private static unsafe int ForwardVector<TOps, TVec>(in Lanes row, int start)
         where TOps : struct, IVectorOps<TVec>
         where TVec : struct
     {
+        TVec zero = TOps.Broadcast(0f);
         int j = start;
-        for (; j <= count - TOps.Count; j += TOps.Count)
+        for (; j <= row.Count - TOps.Count; j += TOps.Count)
         {
-            TVec a = TOps.Add(TOps.Load(gates + j), TOps.Load(recurrent + j));
-            TVec zero = TOps.Broadcast(0f);
-            TOps.Store(relu ? TOps.Select(TOps.LessThan(a, zero), zero, a) : Activation.Tanh<TOps, TVec>(a), h + j);
+            TVec a = TOps.Add(TOps.Load(row.A + j), TOps.Load(row.B + j));
+            TOps.Store(row.Relu ? TOps.Select(TOps.LessThan(a, zero), zero, a) : Activation.Tanh<TOps, TVec>(a), row.Out + j);
         }
 
         return j;
+    }
+
+    /// <summary>The scalar reference (and tail) of <see cref="ForwardVector{TOps, TVec}"/>.</summary>
+    private static unsafe void ForwardScalar(in Lanes row, int start)
+    {
+        for (int j = start; j < row.Count; j++)
+        {
+            float a = row.A[j] + row.B[j];
+            row.Out[j] = row.Relu ? Relu(a) : Activation.Tanh(a);
+        }
     }
 
     /// <summary>max(a, 0) by the vector form's rule: 0 where a &lt; 0, else a (so NaN stays NaN, as in PyTorch).</summary>
@@ -78,45 +66,62 @@ internal static class RnnCell
         Debug.Assert(h.Length >= hidden && dh.Length >= hidden && dA.Length >= hidden, "spans too short");
         fixed (float* ph = h, pdh = dh, pda = dA)
         {
-            int j = 0;
-            if (widest >= Isa.Vector512 && VectorOps512.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps512, Vector512<float>>(hidden, ph, pdh, pda, relu, j);
-            }
-
-            if (widest >= Isa.Vector256 && VectorOps256.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps256, Vector256<float>>(hidden, ph, pdh, pda, relu, j);
-            }
-
-            if (widest >= Isa.Vector128 && VectorOps128.IsAccelerated)
-            {
-                j = BackwardVector<VectorOps128, Vector128<float>>(hidden, ph, pdh, pda, relu, j);
-            }
-
-            // The scalar reference (and tail): the same operations as the vector body, lane by lane.
-            for (; j < hidden; j++)
-            {
-                float hj = ph[j];
-                pda[j] = relu ? (hj > 0f ? pdh[j] : 0f) : pdh[j] * (1f - (hj * hj));
-            }
+            LaneDispatch.Run<BackwardLanes, Lanes>(new Lanes(hidden, ph, pdh, pda, relu), 0, widest);
         }
     }
 
-    private static unsafe int BackwardVector<TOps, TVec>(int hidden, float* h, float* dh, float* dA, bool relu, int start)
+    private static unsafe int BackwardVector<TOps, TVec>(in Lanes row, int start)
         where TOps : struct, IVectorOps<TVec>
         where TVec : struct
     {
         TVec zero = TOps.Broadcast(0f);
         TVec one = TOps.Broadcast(1f);
         int j = start;
-        for (; j <= hidden - TOps.Count; j += TOps.Count)
+        for (; j <= row.Count - TOps.Count; j += TOps.Count)
         {
-            TVec hj = TOps.Load(h + j);
-            TVec g = TOps.Load(dh + j);
-            TOps.Store(relu ? TOps.Select(TOps.LessThan(zero, hj), g, zero) : TOps.Multiply(g, TOps.Subtract(one, TOps.Multiply(hj, hj))), dA + j);
+            TVec hj = TOps.Load(row.A + j);
+            TVec g = TOps.Load(row.B + j);
+            TOps.Store(row.Relu ? TOps.Select(TOps.LessThan(zero, hj), g, zero) : TOps.Multiply(g, TOps.Subtract(one, TOps.Multiply(hj, hj))), row.Out + j);
         }
 
         return j;
+    }
+
+    /// <summary>The scalar reference (and tail) of <see cref="BackwardVector{TOps, TVec}"/>.</summary>
+    private static unsafe void BackwardScalar(in Lanes row, int start)
+    {
+        for (int j = start; j < row.Count; j++)
+        {
+            float hj = row.A[j];
+            row.Out[j] = row.Relu ? (hj > 0f ? row.B[j] : 0f) : row.B[j] * (1f - (hj * hj));
+        }
+    }
+
+    private readonly struct ForwardLanes : ILaneKernel<Lanes>
+    {
+        public static int Vector<TOps, TVec>(in Lanes row, int start)
+            where TOps : struct, IVectorOps<TVec>
+            where TVec : struct => ForwardVector<TOps, TVec>(in row, start);
+
+        public static void Scalar(in Lanes row, int start) => ForwardScalar(in row, start);
+    }
+
+    private readonly struct BackwardLanes : ILaneKernel<Lanes>
+    {
+        public static int Vector<TOps, TVec>(in Lanes row, int start)
+            where TOps : struct, IVectorOps<TVec>
+            where TVec : struct => BackwardVector<TOps, TVec>(in row, start);
+
+        public static void Scalar(in Lanes row, int start) => BackwardScalar(in row, start);
+    }
+
+    /// <summary>One span of lanes: forward A = gates, B = recurrent, Out = h; backward A = h, B = dh, Out = dA.</summary>
+    private readonly unsafe struct Lanes(int count, float* a, float* b, float* output, bool relu)
+    {
+        public readonly int Count = count;
+        public readonly float* A = a;
+        public readonly float* B = b;
+        public readonly float* Out = output;
+        public readonly bool Relu = relu;
     }
 }
