@@ -109,8 +109,46 @@ public sealed partial class RecurrentLayer
         return dropped;
     }
 
-    private unsafe void ForwardUnit(
+    private void ForwardUnit(
         RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, WeightPrecision precision)
+    {
+        // Threads: many rows split by rows for the whole sequence (rows never meet, so one fork and join in all); few
+        // rows split each step by hidden units, where the architecture allows it and while that is measured to be the
+        // faster way (SplitAdvisor: a fork and join per step costs what the cores' hand-over costs at the moment).
+        WorkerTeam? team = workspace.Team is not null && WorthSplitting(batch, workspace.MinParallelStepFlops) ? workspace.Team : null;
+        bool splitRows = team is not null && batch >= RowsPerThread * team.Size;
+        if (team is not null && !splitRows && CanRunParallel())
+        {
+            SplitAdvisor advisor = workspace.StepSplitAdvisors[(layer * Options.Directions) + direction];
+            bool splitUnits = !workspace.AdaptiveSplit || advisor.PreferThreads();
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (splitUnits)
+            {
+                ForwardUnitParallel(workspace, layer, direction, x, steps, batch, precision);
+            }
+            else
+            {
+                ForwardUnitOnRows(workspace, layer, direction, x, steps, batch, precision, team, splitRows: false);
+            }
+
+            if (workspace.AdaptiveSplit)
+            {
+                advisor.Record(splitUnits, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+            }
+            return;
+        }
+
+        ForwardUnitOnRows(workspace, layer, direction, x, steps, batch, precision, team, splitRows);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardUnit"/> without splitting steps by units: the input projection on <paramref name="team"/> (by
+    /// rows) when there is one, then the steps for all rows on the caller's thread, or for each thread's rows on its
+    /// own when <paramref name="splitRows"/>.
+    /// </summary>
+    private unsafe void ForwardUnitOnRows(
+        RecurrentWorkspace workspace, int layer, int direction, ReadOnlySpan<float> x, int steps, int batch, WeightPrecision precision,
+        WorkerTeam? team, bool splitRows)
     {
         RecurrentOptions o = Options;
         UnitWeights unit = Unit(layer, direction);
@@ -121,25 +159,14 @@ public sealed partial class RecurrentLayer
         int hiddenSlot = batch * o.OutputHiddenSize;
         int cellSlot = batch * hidden;
         bool lstm = o.HasCellState;
-
-        // Threads: many rows split by rows for the whole sequence (rows never meet, so one fork and join in all); few
-        // rows split each step by hidden units, where the architecture allows it.
-        WorkerTeam? team = workspace.Team is not null && WorthSplitting(batch, workspace.MinParallelStepFlops) ? workspace.Team : null;
-        bool splitRows = team is not null && batch >= RowsPerThread * team.Size;
-        if (team is not null && !splitRows && CanRunParallel())
-        {
-            ForwardUnitParallel(workspace, layer, direction, x, steps, batch, precision);
-            return;
-        }
-
         CombineBias(unit, workspace.CombinedBias);
-        if (splitRows)
+        if (team is not null)
         {
             fixed (float* px = x, pBias = workspace.CombinedBias, pGates = tape.Gates)
             {
                 ProjectionJob projection = workspace.ParallelJobs!.Projection;
                 projection.Set(PackedInput(unit), px, unit.InputWidth, pBias, pGates, gatesHidden, steps * batch);
-                team!.Run(projection);
+                team.Run(projection);
             }
         }
         else

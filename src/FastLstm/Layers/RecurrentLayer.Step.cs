@@ -45,26 +45,32 @@ public sealed partial class RecurrentLayer
             UnitWeights unit = Unit(layer, 0);
             Span<float> h = state.HiddenBuffer.AsSpan(layer * batch * outputHidden, batch * outputHidden);
             Span<float> c = o.HasCellState ? state.CellBuffer.AsSpan(layer * batch * hidden, batch * hidden) : default;
-            if (TryStepParallel(state, layer, x, h, c, precision))
+            if (!TryStepParallel(state, layer, x, h, c, precision))
             {
-                x = h;
-                continue;
-            }
-
-            Span<float> gates = state.Gates.AsSpan(0, batch * gatesHidden);
-            ProjectInput(unit, batch, gatesHidden, state.CombinedBias.AsSpan(layer * gatesHidden, gatesHidden), x, gates, precision);
-            StepUnit(
-                unit, batch, gates, h, c, state.HiddenNext, state.CellNext, state.TanhCell, state.Unprojected,
-                state.GruRecurrentNew, state.Recurrent, state.ResetHidden, precision);
-            state.HiddenNext.AsSpan(0, h.Length).CopyTo(h);
-            if (o.HasCellState)
-            {
-                state.CellNext.AsSpan(0, c.Length).CopyTo(c);
+                StepLayer(state, layer, x, h, c, precision);
             }
 
             x = h;
         }
 
         x.CopyTo(output);
+    }
+
+    /// <summary>One layer of <see cref="Step"/> on the caller's thread: x·W_ihᵀ + bias, then the recurrence, h and c in place.</summary>
+    private void StepLayer(RecurrentState state, int layer, ReadOnlySpan<float> x, Span<float> h, Span<float> c, WeightPrecision precision)
+    {
+        int batch = state.BatchSize;
+        int gatesHidden = GateCount * Options.HiddenSize;
+        UnitWeights unit = Unit(layer, 0);
+        Span<float> gates = state.Gates.AsSpan(0, batch * gatesHidden);
+        ProjectInput(unit, batch, gatesHidden, state.CombinedBias.AsSpan(layer * gatesHidden, gatesHidden), x, gates, precision);
+        StepUnit(
+            unit, batch, gates, h, c, state.HiddenNext, state.CellNext, state.TanhCell, state.Unprojected,
+            state.GruRecurrentNew, state.Recurrent, state.ResetHidden, precision);
+        state.HiddenNext.AsSpan(0, h.Length).CopyTo(h);
+        if (Options.HasCellState)
+        {
+            state.CellNext.AsSpan(0, c.Length).CopyTo(c);
+        }
     }
 }

@@ -9,8 +9,9 @@ public sealed partial class RecurrentLayer
     /// splitting: each thread computes its hidden units' (or streams') input projection, W_hh product and cell, one
     /// fork and join in all. The same operations in the same order as on one thread, so bit-identical to it.
     /// </summary>
-    /// <returns>False when the layer should run on the caller's thread instead (nothing was written).</returns>
-    private unsafe bool TryStepParallel(RecurrentState state, int layer, ReadOnlySpan<float> x, Span<float> h, Span<float> c, WeightPrecision precision)
+    /// <returns>False when the layer should run on the caller's thread instead (nothing was written): no team, a step
+    /// too small or of another cell kind, or the state's <see cref="SplitAdvisor"/> timing the one-thread way faster.</returns>
+    private bool TryStepParallel(RecurrentState state, int layer, ReadOnlySpan<float> x, Span<float> h, Span<float> c, WeightPrecision precision)
     {
         int batch = state.BatchSize;
         if (state.Team is null || Options.Cell != CellKind.Lstm || !CanRunParallel() || !WorthSplittingStep(batch, layer, state.MinParallelStepFlops))
@@ -18,6 +19,32 @@ public sealed partial class RecurrentLayer
             return false;
         }
 
+        if (!state.AdaptiveSplit)
+        {
+            StepParallel(state, layer, x, h, c, precision);
+            return true;
+        }
+
+        // Both ways are timed here (the one-thread way through StepLayer) so the advisor compares like with like.
+        SplitAdvisor advisor = state.StepAdvisors[layer];
+        bool threads = advisor.PreferThreads();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (threads)
+        {
+            StepParallel(state, layer, x, h, c, precision);
+        }
+        else
+        {
+            StepLayer(state, layer, x, h, c, precision);
+        }
+
+        advisor.Record(threads, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+        return true;
+    }
+
+    private unsafe void StepParallel(RecurrentState state, int layer, ReadOnlySpan<float> x, Span<float> h, Span<float> c, WeightPrecision precision)
+    {
+        int batch = state.BatchSize;
         UnitWeights unit = Unit(layer, 0);
         int hidden = Options.HiddenSize;
         int gatesHidden = GateCount * hidden;
@@ -28,12 +55,11 @@ public sealed partial class RecurrentLayer
         {
             job.Set(this, unit, precision, batch, hidden, pGates, ph, pc, pHNext, pCNext, pTanh, pPeephole);
             job.SetInput(px, unit.InputWidth, pBias);
-            state.Team.Run(job);
+            state.Team!.Run(job);
         }
 
         state.HiddenNext.AsSpan(0, h.Length).CopyTo(h);
         state.CellNext.AsSpan(0, c.Length).CopyTo(c);
-        return true;
     }
 
     /// <summary>

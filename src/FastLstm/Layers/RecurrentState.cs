@@ -24,6 +24,8 @@ public sealed class RecurrentState : IDisposable
     internal readonly Kernels.WorkerTeam? Team;
     internal readonly StepJob? StepJob;
     internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStreamingFlops; // tests lower it to reach the threaded path
+    internal readonly Kernels.SplitAdvisor[] StepAdvisors;  // per layer: split the step by units, or run it on one thread
+    internal bool AdaptiveSplit = true;                     // tests turn it off to force the split
 
     internal RecurrentState(RecurrentLayer owner, int batchSize, int threads)
     {
@@ -48,6 +50,11 @@ public sealed class RecurrentState : IDisposable
         Unprojected = new float[batchSize * o.HiddenSize];
         GruRecurrentNew = new float[batchSize * o.HiddenSize];
         ResetHidden = new float[batchSize * o.HiddenSize];
+        StepAdvisors = new Kernels.SplitAdvisor[o.NumLayers];
+        for (int layer = 0; layer < StepAdvisors.Length; layer++)
+        {
+            StepAdvisors[layer] = new Kernels.SplitAdvisor();
+        }
     }
 
     /// <summary>The layer this state belongs to.</summary>

@@ -56,6 +56,8 @@ public sealed class RecurrentWorkspace : IDisposable
     internal WorkspaceJobs? ParallelJobs;  // the reusable job objects of RecurrentLayer.Parallel.cs and the backward split
     internal long MinParallelStepFlops = RecurrentLayer.DefaultMinParallelStepFlops;         // tests lower both to reach
     internal long MinParallelBackwardFlops = RecurrentLayer.DefaultMinParallelBackwardFlops; // the threaded paths on small shapes
+    internal readonly Kernels.SplitAdvisor[] StepSplitAdvisors;  // per unit: split each step by units, or run the steps on one thread
+    internal bool AdaptiveSplit = true;                          // tests turn it off to force the split
 
     /// <summary>Runs this workspace's forward and backward passes on <paramref name="threads"/> threads (1: the caller's only).</summary>
     internal void SetThreads(int threads)
@@ -70,9 +72,11 @@ public sealed class RecurrentWorkspace : IDisposable
         Owner = owner;
         RecurrentOptions options = owner.Options;
         Units = new UnitTape[options.NumLayers * options.Directions];
+        StepSplitAdvisors = new Kernels.SplitAdvisor[Units.Length];
         for (int i = 0; i < Units.Length; i++)
         {
             Units[i] = new UnitTape();
+            StepSplitAdvisors[i] = new Kernels.SplitAdvisor();
         }
 
         LayerOutputs = new float[options.NumLayers][];

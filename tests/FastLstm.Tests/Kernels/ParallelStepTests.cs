@@ -37,6 +37,7 @@ public sealed class ParallelStepTests
         RecurrentState single = layer.CreateState(batch);
         using RecurrentState parallel = layer.CreateState(batch, threads);
         parallel.MinParallelStepFlops = 0;
+        parallel.AdaptiveSplit = false; // the threaded path every time, however the timings go
         Assert.Equal(threads, parallel.Threads);
 
         for (int step = 0; step < 20; step++)
@@ -72,6 +73,7 @@ public sealed class ParallelStepTests
         layer.Forward(workspace, x, steps, 1);
         using RecurrentState state = layer.CreateState(1, threads: 2);
         state.MinParallelStepFlops = 0;
+        state.AdaptiveSplit = false; // the threaded path every time, however the timings go
         float[] h = new float[64];
         for (int t = 0; t < steps; t++)
         {
@@ -102,6 +104,7 @@ public sealed class ParallelStepTests
         using RecurrentWorkspace single = layer.CreateWorkspace();
         using RecurrentWorkspace parallel = layer.CreateWorkspace(threads: 2);
         parallel.MinParallelStepFlops = 0;
+        parallel.AdaptiveSplit = false; // the threaded path every time, however the timings go
         layer.Forward(single, x, steps, 1);
         layer.Forward(parallel, x, steps, 1);
         Assert.Equal(single.Output.ToArray(), parallel.Output.ToArray());
@@ -117,6 +120,7 @@ public sealed class ParallelStepTests
             RecurrentState oneThread = layer.CreateState();
             using RecurrentState twoThreads = layer.CreateState(1, threads: 2);
             twoThreads.MinParallelStepFlops = 0;
+            twoThreads.AdaptiveSplit = false; // the threaded path every time, however the timings go
             float[] expected = new float[hidden];
             float[] actual = new float[hidden];
             for (int t = 0; t < steps; t++)

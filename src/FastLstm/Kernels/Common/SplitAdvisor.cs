@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace FastLstm.Kernels;
+
+/// <summary>
+/// Chooses, call by call, between the threaded and the one-thread way of doing the same work, which give identical
+/// bits, by timing both as they run. The static cuts (<see cref="RecurrentLayer.WorthSplitting"/>,
+/// <see cref="RecurrentLayer.WorthSplittingStep"/>) say where a split per time step can pay on an idle machine;
+/// whether it does right now depends on how fast the cores hand data to each other, and on a virtual machine that
+/// changes over time. On the 2-vCPU development machine, with nothing else running, a bare fork and join took
+/// 0.23–0.29 µs in some periods and 0.83–0.93 µs in others, and a batch-1, H = 128 LSTM forward pass on two threads took
+/// 0.30 or 0.63 ms accordingly, against 0.42 ms on one. So each way is timed when it runs, the faster is used, and the
+/// other is tried again every <see cref="RecheckInterval"/> calls. One advisor per workspace unit or state layer, used
+/// by one caller at a time like its owner; no locks, no allocation.
+/// </summary>
+internal sealed class SplitAdvisor
+{
+    /// <summary>Calls between two tries of the way not currently preferred.</summary>
+    internal const int RecheckInterval = 32;
+
+    private double _threadedTicks = double.NaN;
+    private double _singleTicks = double.NaN;
+    private int _calls;
+
+    /// <summary>Whether the next call should run threaded: first each way once (threads first), then the faster, with
+    /// the slower one retried every <see cref="RecheckInterval"/> calls.</summary>
+    public bool PreferThreads()
+    {
+        _calls++;
+        if (double.IsNaN(_threadedTicks))
+        {
+            return true;
+        }
+
+        if (double.IsNaN(_singleTicks))
+        {
+            return false;
+        }
+
+        bool threads = _threadedTicks <= _singleTicks;
+        return _calls % RecheckInterval == 0 ? !threads : threads;
+    }
+
+    /// <summary>Records how long a call took (Stopwatch ticks) the way it ran; the estimate is the mean of the newest
+    /// time and the previous estimate, so one interrupted call moves it by half and the next calls pull it back.</summary>
+    public void Record(bool threaded, long ticks)
+    {
+        Debug.Assert(ticks >= 0, "negative time");
+        ref double estimate = ref threaded ? ref _threadedTicks : ref _singleTicks;
+        estimate = double.IsNaN(estimate) ? ticks : (0.5 * estimate) + (0.5 * ticks);
+    }
+}
