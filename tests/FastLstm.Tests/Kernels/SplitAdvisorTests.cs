@@ -4,62 +4,74 @@ using Xunit;
 namespace FastLstm.Tests.Kernels;
 
 /// <summary>
-/// <see cref="SplitAdvisor"/>: which way it picks from fed timings (each way tried once, then the faster, the other
-/// retried every <see cref="SplitAdvisor.RecheckInterval"/> calls, a change of speed followed); and, with the advisor
+/// <see cref="SplitAdvisor"/>: which way it picks from fed timings (each way tried twice, the first call after a change
+/// not counted, then the faster, the other retried every <see cref="SplitAdvisor.RecheckInterval"/> calls, a change of
+/// speed followed); and, with the advisor
 /// on, a threaded layer still gives the one-thread bits on every call, whichever way each call ran.
 /// </summary>
 public sealed class SplitAdvisorTests
 {
     [Fact]
-    public void TriesThreadsThenOneThread_ThenKeepsTheFaster()
+    public void TriesEachWayTwice_ThenKeepsTheFaster_RetryingTheOther()
     {
+        // Threads take 300 ticks a call, one thread 100. ways[c] is call c + 1.
+        List<bool> ways = Drive(new SplitAdvisor(), 4 * SplitAdvisor.RecheckInterval, _ => (300, 100));
+        Assert.Equal([true, true, false, false], ways.Take(4));
+        for (int c = 4; c < ways.Count; c++)
+        {
+            int call = c + 1;
+            bool retry = call % SplitAdvisor.RecheckInterval is 0 or 1;
+            Assert.True(ways[c] == retry, $"call {call}: threads {ways[c]}");
+        }
+    }
+
+    [Fact]
+    public void FirstCallAfterAChangeOfWay_IsNotCounted()
+    {
+        // The first threaded call pays for waking the workers (10 000); counted, it would make one thread look better.
         var advisor = new SplitAdvisor();
         Assert.True(advisor.PreferThreads());
-        advisor.Record(threaded: true, 300);
+        advisor.Record(threaded: true, 10_000);
+        Assert.True(advisor.PreferThreads());
+        advisor.Record(threaded: true, 200);
         Assert.False(advisor.PreferThreads());
-        advisor.Record(threaded: false, 100);
-
-        // One thread is faster: it runs, except for one retry of the threads every RecheckInterval calls.
-        int threadedCalls = 0;
-        for (int call = 0; call < 4 * SplitAdvisor.RecheckInterval; call++)
-        {
-            bool threads = advisor.PreferThreads();
-            advisor.Record(threads, threads ? 300 : 100);
-            threadedCalls += threads ? 1 : 0;
-        }
-
-        Assert.Equal(4, threadedCalls);
+        advisor.Record(threaded: false, 10_000);
+        Assert.False(advisor.PreferThreads());
+        advisor.Record(threaded: false, 400);
+        Assert.True(advisor.PreferThreads());
     }
 
     [Fact]
     public void FollowsTheMachine_WhenTheSlowerWayBecomesFaster()
     {
-        var advisor = new SplitAdvisor();
-        advisor.PreferThreads();
-        advisor.Record(threaded: true, 900);     // a slow period for the cores' hand-over
-        advisor.PreferThreads();
-        advisor.Record(threaded: false, 400);
+        // A slow period for the cores' hand-over (threads 900, one thread 400) for the first four calls, then threads
+        // 200: the retry at calls 32–33 halves the threads' estimate to 550, the one at 64–65 to 375, below 400, so the
+        // threads run from call 66 on, apart from the one-thread retries.
+        List<bool> ways = Drive(new SplitAdvisor(), 4 * SplitAdvisor.RecheckInterval, call => call <= 4 ? (900, 400) : (200, 400));
+        int r = SplitAdvisor.RecheckInterval;
+        for (int c = 4; c < ways.Count; c++)
+        {
+            int call = c + 1;
+            bool retry = call % r is 0 or 1;
+            bool expected = call > (2 * r) + 1 ? !retry : retry;
+            Assert.True(ways[c] == expected, $"call {call}: threads {ways[c]}, expected {expected}");
+        }
+    }
 
-        // From now on the threads take 200 and one thread 400: the first retry of the threads halves their estimate
-        // to 550, the second to 375, and from then on they win.
+    /// <summary>Runs <paramref name="calls"/> calls, each recording the time <paramref name="ticks"/> gives for its way
+    /// (by 1-based call number: threaded, one thread); returns the ways taken.</summary>
+    private static List<bool> Drive(SplitAdvisor advisor, int calls, Func<int, (long Threaded, long Single)> ticks)
+    {
         var ways = new List<bool>();
-        for (int call = 0; call < 3 * SplitAdvisor.RecheckInterval; call++)
+        for (int call = 1; call <= calls; call++)
         {
             bool threads = advisor.PreferThreads();
-            advisor.Record(threads, threads ? 200 : 400);
+            (long threaded, long single) = ticks(call);
+            advisor.Record(threads, threads ? threaded : single);
             ways.Add(threads);
         }
 
-        // Call numbers count the two above: loop index i is call i + 3. The second retry is call 2·RecheckInterval; after
-        // it the threads run every call but the one-thread retries.
-        int flip = (2 * SplitAdvisor.RecheckInterval) - 3;
-        Assert.True(ways[flip], "the second retry did not run the threads");
-        for (int i = 0; i < ways.Count; i++)
-        {
-            bool retry = (i + 3) % SplitAdvisor.RecheckInterval == 0;
-            bool expected = i > flip ? !retry : retry;
-            Assert.True(ways[i] == expected, $"call {i + 3}: threads {ways[i]}, expected {expected}");
-        }
+        return ways;
     }
 
     [Fact]

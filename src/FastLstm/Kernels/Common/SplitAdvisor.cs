@@ -21,9 +21,13 @@ internal sealed class SplitAdvisor
     private double _threadedTicks = double.NaN;
     private double _singleTicks = double.NaN;
     private int _calls;
+    private int _lastWay = -1; // -1 none yet, 0 one thread, 1 threads
 
-    /// <summary>Whether the next call should run threaded: first each way once (threads first), then the faster, with
-    /// the slower one retried every <see cref="RecheckInterval"/> calls.</summary>
+    /// <summary>
+    /// Whether the next call should run threaded: first two calls each way (threads first), then the faster, with two
+    /// calls of the slower one every <see cref="RecheckInterval"/> calls. Two, because the first call after a change of
+    /// way is not a fair sample (<see cref="Record"/>).
+    /// </summary>
     public bool PreferThreads()
     {
         _calls++;
@@ -38,14 +42,27 @@ internal sealed class SplitAdvisor
         }
 
         bool threads = _threadedTicks <= _singleTicks;
-        return _calls % RecheckInterval == 0 ? !threads : threads;
+        int phase = _calls % RecheckInterval;
+        return phase is 0 or 1 ? !threads : threads;
     }
 
-    /// <summary>Records how long a call took (Stopwatch ticks) the way it ran; the estimate is the mean of the newest
-    /// time and the previous estimate, so one interrupted call moves it by half and the next calls pull it back.</summary>
+    /// <summary>
+    /// Records how long a call took (Stopwatch ticks) the way it ran. The first call after a change of way is left out:
+    /// it pays for the change (workers asleep after a stretch on one thread take tens of µs to wake; caches hold the
+    /// other way's data), which says nothing about the way itself. Then the estimate is the mean of the newest time and
+    /// the previous estimate, so one interrupted call moves it by half and the next calls pull it back.
+    /// </summary>
     public void Record(bool threaded, long ticks)
     {
         Debug.Assert(ticks >= 0, "negative time");
+        int way = threaded ? 1 : 0;
+        bool changed = way != _lastWay;
+        _lastWay = way;
+        if (changed)
+        {
+            return;
+        }
+
         ref double estimate = ref threaded ? ref _threadedTicks : ref _singleTicks;
         estimate = double.IsNaN(estimate) ? ticks : (0.5 * estimate) + (0.5 * ticks);
     }
