@@ -133,7 +133,7 @@ public sealed partial class RecurrentLayer
 
             if (workspace.AdaptiveSplit)
             {
-                advisor.Record(splitUnits, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                advisor.Record(splitUnits, System.Diagnostics.Stopwatch.GetTimestamp() - started, (long)steps * batch);
             }
             return;
         }

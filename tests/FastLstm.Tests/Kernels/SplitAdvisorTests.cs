@@ -58,6 +58,23 @@ public sealed class SplitAdvisorTests
         }
     }
 
+    [Fact]
+    public void ComparesTimePerUnitOfWork()
+    {
+        // Threads ran long passes (1 000 steps: 50 000 ticks), one thread short ones (10 steps: 1 000): per step the
+        // threads are faster (50 against 100), whatever the totals say.
+        var advisor = new SplitAdvisor();
+        advisor.PreferThreads();
+        advisor.Record(threaded: true, 50_000, work: 1_000);
+        advisor.PreferThreads();
+        advisor.Record(threaded: true, 50_000, work: 1_000);
+        advisor.PreferThreads();
+        advisor.Record(threaded: false, 1_000, work: 10);
+        advisor.PreferThreads();
+        advisor.Record(threaded: false, 1_000, work: 10);
+        Assert.True(advisor.PreferThreads());
+    }
+
     /// <summary>Runs <paramref name="calls"/> calls, each recording the time <paramref name="ticks"/> gives for its way
     /// (by 1-based call number: threaded, one thread); returns the ways taken.</summary>
     private static List<bool> Drive(SplitAdvisor advisor, int calls, Func<int, (long Threaded, long Single)> ticks)

@@ -47,14 +47,15 @@ internal sealed class SplitAdvisor
     }
 
     /// <summary>
-    /// Records how long a call took (Stopwatch ticks) the way it ran. The first call after a change of way is left out:
-    /// it pays for the change (workers asleep after a stretch on one thread take tens of µs to wake; caches hold the
-    /// other way's data), which says nothing about the way itself. Then the estimate is the mean of the newest time and
-    /// the previous estimate, so one interrupted call moves it by half and the next calls pull it back.
+    /// Records how long a call took (Stopwatch ticks) the way it ran, per unit of <paramref name="work"/> (time steps ×
+    /// rows for a pass, 1 for a streaming step), so calls of different lengths compare. The first call after a change of
+    /// way is left out: it pays for the change (workers asleep after a stretch on one thread take tens of µs to wake;
+    /// caches hold the other way's data), which says nothing about the way itself. Then the estimate is the mean of the
+    /// newest time and the previous estimate, so one interrupted call moves it by half and the next calls pull it back.
     /// </summary>
-    public void Record(bool threaded, long ticks)
+    public void Record(bool threaded, long ticks, long work = 1)
     {
-        Debug.Assert(ticks >= 0, "negative time");
+        Debug.Assert(ticks >= 0 && work > 0, "negative time or no work");
         int way = threaded ? 1 : 0;
         bool changed = way != _lastWay;
         _lastWay = way;
@@ -63,7 +64,8 @@ internal sealed class SplitAdvisor
             return;
         }
 
+        double perWork = (double)ticks / work;
         ref double estimate = ref threaded ? ref _threadedTicks : ref _singleTicks;
-        estimate = double.IsNaN(estimate) ? ticks : (0.5 * estimate) + (0.5 * ticks);
+        estimate = double.IsNaN(estimate) ? perWork : (0.5 * estimate) + (0.5 * perWork);
     }
 }
