@@ -18,17 +18,7 @@ public sealed class GruCellForwardTests
 
     private static readonly int[] HiddenSizes = [1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129];
 
-    public static TheoryData<IsaLevel, bool> Cases()
-    {
-        var data = new TheoryData<IsaLevel, bool>();
-        foreach (IsaLevel level in Enum.GetValues<IsaLevel>())
-        {
-            data.Add(level, false);
-            data.Add(level, true);
-        }
-
-        return data;
-    }
+    public static TheoryData<IsaLevel, bool> Cases() => KernelTestData.LevelsAndFlag();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -124,11 +114,11 @@ public sealed class GruCellForwardTests
         {
             Batch = batch,
             Hidden = hidden,
-            Gates = Uniform(batch * 3 * hidden, 4f, random),
-            Recurrent = Uniform(batch * 3 * hidden, 1f, random),
-            Bias = hiddenNewBias ? Uniform(hidden, 0.5f, random) : [],
+            Gates = KernelTestData.Uniform(batch * 3 * hidden, -4f, 4f, random),
+            Recurrent = KernelTestData.Uniform(batch * 3 * hidden, -1f, 1f, random),
+            Bias = hiddenNewBias ? KernelTestData.Uniform(hidden, -0.5f, 0.5f, random) : [],
             Hn = new float[batch * hidden],
-            HPrev = Uniform(batch * hidden, 1f, random),
+            HPrev = KernelTestData.Uniform(batch * hidden, -1f, 1f, random),
             H = new float[batch * hidden],
         };
 
@@ -160,16 +150,5 @@ public sealed class GruCellForwardTests
         }
 
         private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
-    }
-
-    private static float[] Uniform(int length, float scale, Random random)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = ((random.NextSingle() * 2f) - 1f) * scale;
-        }
-
-        return values;
     }
 }

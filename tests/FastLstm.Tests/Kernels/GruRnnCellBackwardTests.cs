@@ -18,17 +18,7 @@ public sealed class GruRnnCellBackwardTests
 
     private static readonly int[] HiddenSizes = [1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129];
 
-    public static TheoryData<IsaLevel, bool> Cases()
-    {
-        var data = new TheoryData<IsaLevel, bool>();
-        foreach (IsaLevel level in Enum.GetValues<IsaLevel>())
-        {
-            data.Add(level, false);
-            data.Add(level, true);
-        }
-
-        return data;
-    }
+    public static TheoryData<IsaLevel, bool> Cases() => KernelTestData.LevelsAndFlag();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -37,13 +27,13 @@ public sealed class GruRnnCellBackwardTests
         var random = new Random(Seed);
         foreach (int hidden in HiddenSizes)
         {
-            float[] gates = Uniform(3 * hidden, 0f, 1f, random);     // activated r, z in (0, 1); n drawn below
-            float[] n = Uniform(hidden, -1f, 1f, random);
+            float[] gates = KernelTestData.Uniform(3 * hidden, 0f, 1f, random);     // activated r, z in (0, 1); n drawn below
+            float[] n = KernelTestData.Uniform(hidden, -1f, 1f, random);
             n.CopyTo(gates, 2 * hidden);
-            float[] hn = Uniform(hidden, -2f, 2f, random);
-            float[] hPrev = Uniform(hidden, -1f, 1f, random);
-            float[] dh = Uniform(hidden, -1f, 1f, random);
-            float[] dhPrevStart = Uniform(hidden, -1f, 1f, random);
+            float[] hn = KernelTestData.Uniform(hidden, -2f, 2f, random);
+            float[] hPrev = KernelTestData.Uniform(hidden, -1f, 1f, random);
+            float[] dh = KernelTestData.Uniform(hidden, -1f, 1f, random);
+            float[] dhPrevStart = KernelTestData.Uniform(hidden, -1f, 1f, random);
 
             (float[] di, float[] dg, float[] dp) Run(Isa isa)
             {
@@ -84,13 +74,13 @@ public sealed class GruRnnCellBackwardTests
         var random = new Random(Seed);
         foreach (int hidden in HiddenSizes)
         {
-            float[] h = Uniform(hidden, relu ? -1f : -0.99f, relu ? 1f : 0.99f, random);
+            float[] h = KernelTestData.Uniform(hidden, relu ? -1f : -0.99f, relu ? 1f : 0.99f, random);
             if (relu)
             {
                 h[random.Next(hidden)] = 0f;  // the kink: relu'(0) = 0, as PyTorch
             }
 
-            float[] dh = Uniform(hidden, -1f, 1f, random);
+            float[] dh = KernelTestData.Uniform(hidden, -1f, 1f, random);
             float[] scalar = new float[hidden];
             float[] fast = new float[hidden];
             RnnCell.BackwardRow(hidden, h, dh, scalar, relu, Isa.Scalar);
@@ -102,16 +92,5 @@ public sealed class GruRnnCellBackwardTests
                 Assert.True(Math.Abs(scalar[j] - expected) <= Tolerance, $"H={hidden}: dA[{j}] {scalar[j]} vs {expected}");
             }
         }
-    }
-
-    private static float[] Uniform(int length, float low, float high, Random random)
-    {
-        var values = new float[length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = low + ((high - low) * random.NextSingle());
-        }
-
-        return values;
     }
 }

@@ -12,17 +12,7 @@ public sealed class RnnCellForwardTests
 {
     private const double Tolerance = 2e-6; // one rounding of the sum plus tanh's 2e−7 (ActivationTests)
 
-    public static TheoryData<IsaLevel, bool> Cases()
-    {
-        var data = new TheoryData<IsaLevel, bool>();
-        foreach (IsaLevel level in Enum.GetValues<IsaLevel>())
-        {
-            data.Add(level, false);
-            data.Add(level, true);
-        }
-
-        return data;
-    }
+    public static TheoryData<IsaLevel, bool> Cases() => KernelTestData.LevelsAndFlag();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -31,8 +21,8 @@ public sealed class RnnCellForwardTests
         var random = new Random(31337);
         foreach (int count in new[] { 1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 127, 128, 129, 384 })
         {
-            float[] gates = Uniform(count, 4f, random);
-            float[] recurrent = Uniform(count, 1f, random);
+            float[] gates = KernelTestData.Uniform(count, -4f, 4f, random);
+            float[] recurrent = KernelTestData.Uniform(count, -1f, 1f, random);
             var fast = new float[count];
             var scalar = new float[count];
             RnnCell.Forward(count, gates, recurrent, fast, relu, (Isa)level);
@@ -52,7 +42,7 @@ public sealed class RnnCellForwardTests
     public void Forward_NaN_StaysInItsUnit(IsaLevel level, bool relu)
     {
         const int count = 37;
-        float[] gates = Uniform(count, 4f, new Random(5));
+        float[] gates = KernelTestData.Uniform(count, -4f, 4f, new Random(5));
         float[] recurrent = new float[count];
         gates[20] = float.NaN;
         var h = new float[count];
@@ -61,16 +51,5 @@ public sealed class RnnCellForwardTests
         {
             Assert.Equal(j == 20, float.IsNaN(h[j]));
         }
-    }
-
-    private static float[] Uniform(int length, float scale, Random random)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = ((random.NextSingle() * 2f) - 1f) * scale;
-        }
-
-        return values;
     }
 }
