@@ -59,10 +59,45 @@ internal sealed class PackedMatrix
         RefreshAt(version, rows, columns, weights, transposed: false);
 
     /// <summary>Packs W (N×K with row stride <paramref name="ldw"/>) unconditionally.</summary>
-    public void Pack(int rows, int columns, ReadOnlySpan<float> weights, int ldw)
+    public void Pack(int rows, int columns, ReadOnlySpan<float> weights, int ldw) =>
+        PackStacked(rows, columns, weights, ldw, 0, default);
+
+    /// <summary>
+    /// Returns this matrix holding [A | B] (N × (K_A + K_B)) packed from A (N×K_A) and B (N×K_B), both with row strides
+    /// equal to their widths, as of <paramref name="version"/>: one stream for x·W_ihᵀ + h·W_hhᵀ of a batch-1 step.
+    /// </summary>
+    public PackedMatrix RefreshStacked(long version, int rows, int columnsA, ReadOnlySpan<float> a, int columnsB, ReadOnlySpan<float> b)
     {
-        Debug.Assert(rows >= 0 && columns >= 0 && ldw >= columns, "bad shape");
-        Debug.Assert(rows == 0 || weights.Length >= ((rows - 1) * ldw) + columns, "weights too short");
+        int columns = columnsA + columnsB;
+        if (Volatile.Read(ref _version) == version && Rows == rows && Columns == columns && StackSplit == columnsA)
+        {
+            return this;
+        }
+
+        lock (_gate)
+        {
+            if (_version != version || Rows != rows || Columns != columns || StackSplit != columnsA)
+            {
+                PackStacked(rows, columnsA, a, columnsA, columnsB, b);
+                StackSplit = columnsA;
+                Volatile.Write(ref _version, version);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>For a matrix from <see cref="RefreshStacked"/>, K_A: where B's columns start.</summary>
+    public int StackSplit { get; private set; } = -1;
+
+    /// <summary>Packs [A | B] unconditionally: row r is A's row r (stride <paramref name="ldw"/>), then B's (stride
+    /// <paramref name="columnsB"/>); <paramref name="columnsB"/> = 0 packs A alone.</summary>
+    private void PackStacked(int rows, int columnsA, ReadOnlySpan<float> weights, int ldw, int columnsB, ReadOnlySpan<float> second)
+    {
+        int columns = columnsA + columnsB;
+        Debug.Assert(rows >= 0 && columnsA >= 0 && ldw >= columnsA && columnsB >= 0, "bad shape");
+        Debug.Assert(rows == 0 || weights.Length >= ((rows - 1) * ldw) + columnsA, "weights too short");
+        Debug.Assert(rows == 0 || columnsB == 0 || second.Length >= rows * columnsB, "second part too short");
         int length = PackedLength(rows, columns);
         if (_data.Length < length)
         {
@@ -78,10 +113,17 @@ internal sealed class PackedMatrix
             for (int j = 0; j < valid; j++)
             {
                 // Row 16p + j of W becomes column j of the panel: a strided write, done once per version.
-                ReadOnlySpan<float> source = weights.Slice(((p * PanelWidth) + j) * ldw, columns);
-                for (int k = 0; k < columns; k++)
+                int row = (p * PanelWidth) + j;
+                ReadOnlySpan<float> source = weights.Slice(row * ldw, columnsA);
+                for (int k = 0; k < columnsA; k++)
                 {
                     data[offset + (k * stride) + j] = source[k];
+                }
+
+                ReadOnlySpan<float> rest = columnsB == 0 ? default : second.Slice(row * columnsB, columnsB);
+                for (int k = 0; k < columnsB; k++)
+                {
+                    data[offset + ((columnsA + k) * stride) + j] = rest[k];
                 }
             }
 

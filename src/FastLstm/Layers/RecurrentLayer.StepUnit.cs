@@ -113,6 +113,10 @@ public sealed partial class RecurrentLayer
     internal PackedMatrix PackedHidden(UnitWeights unit) =>
         unit.PackedHidden.Refresh(Parameters.Version, unit.HiddenWeights.Shape[0], unit.HiddenWeights.Shape[1], unit.HiddenWeights.Values);
 
+    internal PackedMatrix PackedStacked(UnitWeights unit) =>
+        unit.PackedStacked.RefreshStacked(
+            Parameters.Version, unit.InputWeights.Shape[0], unit.InputWidth, unit.InputWeights.Values, unit.HiddenWeights.Shape[1], unit.HiddenWeights.Values);
+
     internal PackedMatrix PackedProjection(UnitWeights unit) =>
         unit.PackedProjection.Refresh(Parameters.Version, unit.Projection!.Shape[0], unit.Projection.Shape[1], unit.Projection.Values);
 
@@ -140,12 +144,14 @@ public sealed partial class RecurrentLayer
     /// <param name="resetHidden">(B, H) scratch (GRU original form).</param>
     /// <param name="precision">Weights of the recurrent products (W_hh, W_hr): float32, or a reduced
     /// <see cref="InferencePrecision"/> (the GRU's original form stays float32).</param>
+    /// <param name="recurrentInGates">LSTM: W_hh·h(t−1) is already in <paramref name="gates"/> (a batch-1 Step's stacked
+    /// product), so only the cell and the projection remain.</param>
     internal void StepUnit(
         UnitWeights unit, int batch,
         Span<float> gates, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> cPrev,
         Span<float> hNext, Span<float> cNext, Span<float> tanhCell, Span<float> unprojected,
         Span<float> gruRecurrentNew, Span<float> recurrent, Span<float> resetHidden,
-        WeightPrecision precision = WeightPrecision.Float32)
+        WeightPrecision precision = WeightPrecision.Float32, bool recurrentInGates = false)
     {
         int hidden = Options.HiddenSize;
         int outputHidden = Options.OutputHiddenSize;
@@ -158,7 +164,11 @@ public sealed partial class RecurrentLayer
             case CellKind.Lstm:
             {
                 // W_hh·h(t−1) goes straight into the gate pre-activations; the cell then reads one buffer.
-                AddRecurrentProduct(unit, batch, hPrev, gates, gatesHidden, 0, RecurrentPanels, precision);
+                if (!recurrentInGates)
+                {
+                    AddRecurrentProduct(unit, batch, hPrev, gates, gatesHidden, 0, RecurrentPanels, precision);
+                }
+
                 ReadOnlySpan<float> peephole = unit.Peephole is null ? default : unit.Peephole.Values;
                 if (unit.Projection is null)
                 {

@@ -17,6 +17,7 @@ internal sealed class UnitWeights
     // ParameterList.Version moves; see RecurrentLayer.Packed*. Derived data: never read by anything else.
     public Kernels.PackedMatrix PackedInput { get; } = new();             // W_ih for x·W_ihᵀ
     public Kernels.PackedMatrix PackedHidden { get; } = new();            // W_hh for h·W_hhᵀ
+    public Kernels.PackedMatrix PackedStacked { get; } = new();           // [W_ih | W_hh] for a batch-1 LSTM Step
     public Kernels.PackedMatrix PackedProjection { get; } = new();        // W_hr for u·W_hrᵀ
     public Kernels.PackedMatrix PackedInputTransposed { get; } = new();   // W_ihᵀ for dG·W_ih
     public Kernels.PackedMatrix PackedHiddenTransposed { get; } = new();  // W_hhᵀ for dG·W_hh
