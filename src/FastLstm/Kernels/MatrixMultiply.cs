@@ -137,33 +137,33 @@ internal static unsafe partial class MatrixMultiply
     }
 
     /// <summary>
-    /// c (N) += a·Wᵀ for one row a = [a₁ | a₂] and W = [W₁ | W₂] packed by <see cref="PackedMatrix.RefreshStacked"/>, in
+    /// c (N) += a₁·W₁ᵀ + a₂·W₂ᵀ for one row, with W = [W₁ | W₂] packed by <see cref="PackedMatrix.RefreshStacked"/>, in
     /// one pass over W (each 64-column group once, both parts): the bits of c += a₁·W₁ᵀ followed by c += a₂·W₂ᵀ as two
     /// <see cref="AddProductPacked(int, ReadOnlySpan{float}, int, PackedMatrix, Span{float}, int)"/> calls, since each
     /// part keeps its own K blocks and its own write-backs. A batch-1 step's two products in one stream: 94 against 100 µs
     /// for I = H = 512 (one pass over 8 MB instead of two over 4 MB), 5.04 against 5.11 µs for I = H = 128, where both
     /// matrices sit in L2 anyway. Vector ISAs only (<see cref="CanAddStacked"/>).
     /// </summary>
-    internal static void AddProductStacked(ReadOnlySpan<float> a, PackedMatrix b, Span<float> c)
+    internal static void AddProductStacked(ReadOnlySpan<float> a1, ReadOnlySpan<float> a2, PackedMatrix b, Span<float> c)
     {
         int n = b.Rows;
         int k = b.Columns;
         int split = b.StackSplit;
         Debug.Assert(split >= 0 && split <= k, "not a stacked matrix");
-        Debug.Assert(a.Length >= k && c.Length >= n, "a or c too short");
-        fixed (float* pa = a, pb = b.Data, pc = c)
+        Debug.Assert(a1.Length >= split && a2.Length >= k - split && c.Length >= n, "a or c too short");
+        fixed (float* pa1 = a1, pa2 = a2, pb = b.Data, pc = c)
         {
             switch (Best)
             {
                 case Isa.Vector512:
-                    GemvStacked<Kernel512>(n, k, split, pa, pb, pc);
+                    GemvStacked<Kernel512>(n, k, split, pa1, pa2, pb, pc);
                     break;
                 case Isa.Vector256:
-                    GemvStacked<Kernel256>(n, k, split, pa, pb, pc);
+                    GemvStacked<Kernel256>(n, k, split, pa1, pa2, pb, pc);
                     break;
                 default:
                     Debug.Assert(Best == Isa.Vector128, "scalar machines take the two-call path");
-                    GemvStacked<Kernel128>(n, k, split, pa, pb, pc);
+                    GemvStacked<Kernel128>(n, k, split, pa1, pa2, pb, pc);
                     break;
             }
         }
@@ -172,7 +172,7 @@ internal static unsafe partial class MatrixMultiply
     /// <summary>Whether <see cref="AddProductStacked"/> runs on this machine (some vector ISA; the scalar path keeps two calls).</summary>
     internal static bool CanAddStacked => Best != Isa.Scalar;
 
-    private static void GemvStacked<TKernel>(int n, int k, int split, float* a, float* b, float* c)
+    private static void GemvStacked<TKernel>(int n, int k, int split, float* a1, float* a2, float* b, float* c)
         where TKernel : struct, IMicroKernel<TKernel>
     {
         // The units of the matrix-vector path of Drive for a packed B from panel 0: whole groups of 4, then the panels
@@ -187,6 +187,7 @@ internal static unsafe partial class MatrixMultiply
             {
                 int start = part == 0 ? 0 : split;
                 int end = part == 0 ? split : k;
+                float* a = part == 0 ? a1 : a2 - split; // a[k] for k in [start, end)
                 for (int k0 = start; k0 < end; k0 += KBlock)
                 {
                     int kLen = Math.Min(KBlock, end - k0);

@@ -56,7 +56,7 @@ internal sealed class PackedMatrix
     /// repacking first when it was packed at another version or shape. Allocates only when it grows.
     /// </summary>
     public PackedMatrix Refresh(long version, int rows, int columns, ReadOnlySpan<float> weights) =>
-        RefreshAt(version, rows, columns, weights, transposed: false);
+        RefreshAt(version, rows, columns, weights, transposed: false, default, NotStacked);
 
     /// <summary>Packs W (N×K with row stride <paramref name="ldw"/>) unconditionally.</summary>
     public void Pack(int rows, int columns, ReadOnlySpan<float> weights, int ldw) =>
@@ -66,29 +66,13 @@ internal sealed class PackedMatrix
     /// Returns this matrix holding [A | B] (N × (K_A + K_B)) packed from A (N×K_A) and B (N×K_B), both with row strides
     /// equal to their widths, as of <paramref name="version"/>: one stream for x·W_ihᵀ + h·W_hhᵀ of a batch-1 step.
     /// </summary>
-    public PackedMatrix RefreshStacked(long version, int rows, int columnsA, ReadOnlySpan<float> a, int columnsB, ReadOnlySpan<float> b)
-    {
-        int columns = columnsA + columnsB;
-        if (Volatile.Read(ref _version) == version && Rows == rows && Columns == columns && StackSplit == columnsA)
-        {
-            return this;
-        }
-
-        lock (_gate)
-        {
-            if (_version != version || Rows != rows || Columns != columns || StackSplit != columnsA)
-            {
-                PackStacked(rows, columnsA, a, columnsA, columnsB, b);
-                StackSplit = columnsA;
-                Volatile.Write(ref _version, version);
-            }
-        }
-
-        return this;
-    }
+    public PackedMatrix RefreshStacked(long version, int rows, int columnsA, ReadOnlySpan<float> a, int columnsB, ReadOnlySpan<float> b) =>
+        RefreshAt(version, rows, columnsA + columnsB, a, transposed: false, b, columnsA);
 
     /// <summary>For a matrix from <see cref="RefreshStacked"/>, K_A: where B's columns start.</summary>
-    public int StackSplit { get; private set; } = -1;
+    public int StackSplit { get; private set; } = NotStacked;
+
+    private const int NotStacked = -1;
 
     /// <summary>Packs [A | B] unconditionally: row r is A's row r (stride <paramref name="ldw"/>), then B's (stride
     /// <paramref name="columnsB"/>); <paramref name="columnsB"/> = 0 packs A alone.</summary>
@@ -178,32 +162,39 @@ internal sealed class PackedMatrix
     /// (K×N, row stride N) as of <paramref name="version"/>.
     /// </summary>
     public PackedMatrix RefreshTransposed(long version, int rows, int columns, ReadOnlySpan<float> values) =>
-        RefreshAt(version, rows, columns, values, transposed: true);
+        RefreshAt(version, rows, columns, values, transposed: true, default, NotStacked);
 
     /// <summary>
-    /// The one repack-on-change rule of both forms: a lock-free check of version and shape, then a repack under the
-    /// lock (double-checked) whose version is published last, so a reader that sees the version sees its data.
+    /// The one repack-on-change rule of every form (plain, transposed, stacked): a lock-free check of version, shape and
+    /// stacking, then a repack under the lock (double-checked) whose version is published last, so a reader that sees
+    /// the version sees its data. <paramref name="split"/> is K_A of a stacked [A | B] (B in <paramref name="second"/>),
+    /// else <see cref="NotStacked"/>.
     /// </summary>
-    private PackedMatrix RefreshAt(long version, int rows, int columns, ReadOnlySpan<float> source, bool transposed)
+    private PackedMatrix RefreshAt(long version, int rows, int columns, ReadOnlySpan<float> source, bool transposed, ReadOnlySpan<float> second, int split)
     {
-        if (Volatile.Read(ref _version) == version && Rows == rows && Columns == columns)
+        if (Volatile.Read(ref _version) == version && Rows == rows && Columns == columns && StackSplit == split)
         {
             return this;
         }
 
         lock (_gate)
         {
-            if (_version != version || Rows != rows || Columns != columns)
+            if (_version != version || Rows != rows || Columns != columns || StackSplit != split)
             {
                 if (transposed)
                 {
                     PackTransposed(rows, columns, source, rows);
                 }
-                else
+                else if (split == NotStacked)
                 {
                     Pack(rows, columns, source, columns);
                 }
+                else
+                {
+                    PackStacked(rows, split, source, split, columns - split, second);
+                }
 
+                StackSplit = split;
                 Volatile.Write(ref _version, version);
             }
         }

@@ -71,11 +71,8 @@ public sealed partial class RecurrentLayer
         bool stacked = batch == 1 && Options.Cell == CellKind.Lstm && precision == WeightPrecision.Float32 && MatrixMultiply.CanAddStacked;
         if (stacked)
         {
-            Span<float> xh = state.StackedInput.AsSpan(0, unit.InputWidth + h.Length);
-            x.CopyTo(xh);
-            h.CopyTo(xh.Slice(unit.InputWidth));
             bias.CopyTo(gates);
-            MatrixMultiply.AddProductStacked(xh, PackedStacked(unit), gates);
+            MatrixMultiply.AddProductStacked(x, h, PackedStacked(unit), gates);
         }
         else
         {

@@ -18,7 +18,6 @@ public sealed class RecurrentState : IDisposable
     internal readonly float[] Unprojected;       // (B, H)
     internal readonly float[] GruRecurrentNew;   // (B, H)
     internal readonly float[] ResetHidden;       // (B, H)
-    internal readonly float[] StackedInput;      // [x | h(t−1)] of a batch-1 step (I or Hout, + Hout)
     internal long BiasVersion = -1;
 
     // Threads (Kernels/WorkerTeam): null runs every step on the caller's thread and starts no thread.
@@ -51,7 +50,6 @@ public sealed class RecurrentState : IDisposable
         Unprojected = new float[batchSize * o.HiddenSize];
         GruRecurrentNew = new float[batchSize * o.HiddenSize];
         ResetHidden = new float[batchSize * o.HiddenSize];
-        StackedInput = new float[batchSize == 1 ? Math.Max(o.InputSize, o.OutputHiddenSize) + o.OutputHiddenSize : 0];
         StepAdvisors = new Kernels.SplitAdvisor[o.NumLayers];
         for (int layer = 0; layer < StepAdvisors.Length; layer++)
         {

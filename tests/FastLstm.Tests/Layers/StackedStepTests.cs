@@ -78,7 +78,7 @@ public sealed class StackedStepTests
 
         PackedMatrix stacked = new PackedMatrix().RefreshStacked(1, n, k1, w1, k2, w2);
         float[] actual = (float[])start.Clone();
-        MatrixMultiply.AddProductStacked(a, stacked, actual);
+        MatrixMultiply.AddProductStacked(a.AsSpan(0, k1), a.AsSpan(k1), stacked, actual);
         Assert.Equal(expected, actual);
     }
 }
