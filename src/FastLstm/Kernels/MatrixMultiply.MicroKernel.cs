@@ -24,6 +24,20 @@ internal static unsafe partial class MatrixMultiply
         /// <paramref name="cols"/> ≥ 49 of them from <paramref name="c"/> on (panel q covers 16q … 16q + 15).</summary>
         static abstract void Gemv4(float* a, nint aCol, float* b0, float* b1, float* b2, float* b3, nint ldb, int kLen, float* c, int cols);
 
+        /// <summary>Whether <see cref="Gemv8"/> is a kernel of its own, so the matrix-vector path should hand it two
+        /// 4-panel groups at once.</summary>
+        static virtual bool PairsGroups => false;
+
+        /// <summary>One row × 8 panels: two groups of 4 panels 16 floats apart, from <paramref name="b0"/> and
+        /// <paramref name="b1"/> (same stride <paramref name="ldb"/>), into C's contiguous columns from <paramref name="c"/>,
+        /// <paramref name="cols"/> ≥ 113 of them. Each element gets the same operations as from <see cref="Gemv4"/>.</summary>
+        static virtual void Gemv8(float* a, nint aCol, float* b0, float* b1, nint ldb, int kLen, float* c, int cols)
+        {
+            // The default for kernels with too few registers for 8 accumulators; the driver calls it only when PairsGroups is set.
+            TSelf.Gemv4(a, aCol, b0, b0 + PanelWidth, b0 + (2 * PanelWidth), b0 + (3 * PanelWidth), ldb, kLen, c, 4 * PanelWidth);
+            TSelf.Gemv4(a, aCol, b1, b1 + PanelWidth, b1 + (2 * PanelWidth), b1 + (3 * PanelWidth), ldb, kLen, c + (4 * PanelWidth), cols - (4 * PanelWidth));
+        }
+
         /// <summary>Whether <see cref="BlockPair"/> is a kernel of its own (more accumulators per broadcast of a), so the
         /// driver should hand it two adjacent full panels at once.</summary>
         static virtual bool PairsPanels => false;

@@ -62,6 +62,50 @@ internal static unsafe partial class MatrixMultiply
             }
         }
 
+        public static bool PairsGroups => true;
+
+        public static void Gemv8(float* a, nint aCol, float* b0, float* b1, nint ldb, int kLen, float* c, int cols)
+        {
+            // 8 chains, two streams: twice Gemv4's loads in flight per broadcast, which is what keeps an L2-resident W_hh
+            // streaming (2.3 against 2.4 µs per 256 KB in a probe).
+            Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+            Vector512<float> acc4 = default, acc5 = default, acc6 = default, acc7 = default;
+            nint ak = 0;
+            nint kb = 0;
+            for (int kk = 0; kk < kLen; kk++)
+            {
+                Vector512<float> x = Vector512.Create(a[ak]);
+                acc0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + kb), acc0);
+                acc1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + kb + PanelWidth), acc1);
+                acc2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + kb + (2 * PanelWidth)), acc2);
+                acc3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + kb + (3 * PanelWidth)), acc3);
+                acc4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b1 + kb), acc4);
+                acc5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b1 + kb + PanelWidth), acc5);
+                acc6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b1 + kb + (2 * PanelWidth)), acc6);
+                acc7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b1 + kb + (3 * PanelWidth)), acc7);
+                ak += aCol;
+                kb += ldb;
+            }
+
+            AddTo(c, acc0);
+            AddTo(c + PanelWidth, acc1);
+            AddTo(c + (2 * PanelWidth), acc2);
+            AddTo(c + (3 * PanelWidth), acc3);
+            AddTo(c + (4 * PanelWidth), acc4);
+            AddTo(c + (5 * PanelWidth), acc5);
+            AddTo(c + (6 * PanelWidth), acc6);
+            if (cols >= 8 * PanelWidth)
+            {
+                AddTo(c + (7 * PanelWidth), acc7);
+            }
+            else
+            {
+                float* lanes = stackalloc float[PanelWidth];
+                acc7.Store(lanes);
+                AddRagged(c + (7 * PanelWidth), cols - (7 * PanelWidth), lanes);
+            }
+        }
+
         private static void Kernel<TRows>(float* a, nint aRow, nint aCol, float* b, nint ldb, int kLen, float* c, nint ldc, int cols)
             where TRows : struct, IRowCount
         {

@@ -321,39 +321,7 @@ internal static unsafe partial class MatrixMultiply
         {
             if (m == 1)
             {
-                for (int k0 = 0; k0 < k; k0 += KBlock)
-                {
-                    int kLen = Math.Min(KBlock, k - k0);
-                    float* aBlock = a + (k0 * aCol);
-                    // Matrix-vector: groups of 4 panels with one shared stride (for a packed B, the 64-column groups it
-                    // is stored in; for a row-major one, full panels only); the rest one by one.
-                    int p = panelStart;
-                    if (layout == Layout.Packed)
-                    {
-                        for (; p < panelEnd && p % GemvPanels != 0; p++)
-                        {
-                            float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
-                            TKernel.Block(1, aBlock, aRow, aCol, bp, stride, kLen, c + (p * PanelWidth), ldc, Math.Min(PanelWidth, n - (p * PanelWidth)));
-                        }
-                    }
-
-                    int grouped = layout == Layout.RowMajor ? Math.Min(panelEnd, n / PanelWidth) : panelEnd;
-                    for (; p + GemvPanels <= grouped; p += GemvPanels)
-                    {
-                        float* b0 = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
-                        float* b1 = Panel(p + 1, k0, kLen, n, k, b, ldb, layout, scratch + (kLen * PanelWidth), out _);
-                        float* b2 = Panel(p + 2, k0, kLen, n, k, b, ldb, layout, scratch + (2 * kLen * PanelWidth), out _);
-                        float* b3 = Panel(p + 3, k0, kLen, n, k, b, ldb, layout, scratch + (3 * kLen * PanelWidth), out _);
-                        TKernel.Gemv4(aBlock, aCol, b0, b1, b2, b3, stride, kLen, c + (p * PanelWidth), n - (p * PanelWidth));
-                    }
-
-                    for (; p < panelEnd; p++)
-                    {
-                        float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
-                        TKernel.Block(1, aBlock, aRow, aCol, bp, stride, kLen, c + (p * PanelWidth), ldc, Math.Min(PanelWidth, n - (p * PanelWidth)));
-                    }
-                }
-
+                DriveVector<TKernel>(n, k, a, aRow, aCol, b, ldb, layout, c, ldc, panelStart, panelEnd, scratch);
                 return;
             }
 
@@ -403,6 +371,73 @@ internal static unsafe partial class MatrixMultiply
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The matrix-vector path of <see cref="Drive{TKernel}"/> (M = 1): units of 4 panels (for a packed B, the 64-column
+    /// groups it is stored in; for a row-major one, full panels only), the rest one panel at a time. Each unit goes through
+    /// all its K blocks before the next unit starts, so a packed B is read front to back as one stream (a K-block-outer
+    /// order jumps by a group's K block at every unit and restarts the hardware prefetcher each time: 52 against 44 µs for
+    /// H = 512). Each element still gets its K blocks in increasing order, so the order of units changes no bit.
+    /// </summary>
+    private static void DriveVector<TKernel>(
+        int n, int k, float* a, nint aRow, nint aCol, float* b, nint ldb, Layout layout, float* c, nint ldc, int panelStart, int panelEnd, float* scratch)
+        where TKernel : struct, IMicroKernel<TKernel>
+    {
+        int p = panelStart;
+        if (layout == Layout.Packed)
+        {
+            for (; p < panelEnd && p % GemvPanels != 0; p++)
+            {
+                PanelVector<TKernel>(p, n, k, a, aRow, aCol, b, ldb, layout, c, ldc, scratch);
+            }
+        }
+
+        int grouped = layout == Layout.RowMajor ? Math.Min(panelEnd, n / PanelWidth) : panelEnd;
+        if (TKernel.PairsGroups && layout != Layout.Transposed)
+        {
+            // Two groups in place: packed groups are stored one after the other, row-major panels 16 columns apart.
+            for (; p + (2 * GemvPanels) <= grouped; p += 2 * GemvPanels)
+            {
+                for (int k0 = 0; k0 < k; k0 += KBlock)
+                {
+                    int kLen = Math.Min(KBlock, k - k0);
+                    float* b0 = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
+                    float* b1 = Panel(p + GemvPanels, k0, kLen, n, k, b, ldb, layout, scratch, out _);
+                    TKernel.Gemv8(a + (k0 * aCol), aCol, b0, b1, stride, kLen, c + (p * PanelWidth), n - (p * PanelWidth));
+                }
+            }
+        }
+
+        for (; p + GemvPanels <= grouped; p += GemvPanels)
+        {
+            for (int k0 = 0; k0 < k; k0 += KBlock)
+            {
+                int kLen = Math.Min(KBlock, k - k0);
+                float* b0 = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
+                float* b1 = Panel(p + 1, k0, kLen, n, k, b, ldb, layout, scratch + (kLen * PanelWidth), out _);
+                float* b2 = Panel(p + 2, k0, kLen, n, k, b, ldb, layout, scratch + (2 * kLen * PanelWidth), out _);
+                float* b3 = Panel(p + 3, k0, kLen, n, k, b, ldb, layout, scratch + (3 * kLen * PanelWidth), out _);
+                TKernel.Gemv4(a + (k0 * aCol), aCol, b0, b1, b2, b3, stride, kLen, c + (p * PanelWidth), n - (p * PanelWidth));
+            }
+        }
+
+        for (; p < panelEnd; p++)
+        {
+            PanelVector<TKernel>(p, n, k, a, aRow, aCol, b, ldb, layout, c, ldc, scratch);
+        }
+    }
+
+    /// <summary>One row × one panel p over all K blocks: the matrix-vector path's single panels.</summary>
+    private static void PanelVector<TKernel>(int p, int n, int k, float* a, nint aRow, nint aCol, float* b, nint ldb, Layout layout, float* c, nint ldc, float* scratch)
+        where TKernel : struct, IMicroKernel<TKernel>
+    {
+        for (int k0 = 0; k0 < k; k0 += KBlock)
+        {
+            int kLen = Math.Min(KBlock, k - k0);
+            float* bp = Panel(p, k0, kLen, n, k, b, ldb, layout, scratch, out nint stride);
+            TKernel.Block(1, a + (k0 * aCol), aRow, aCol, bp, stride, kLen, c + (p * PanelWidth), ldc, Math.Min(PanelWidth, n - (p * PanelWidth)));
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class PackedMatrix
     public const int GroupPanels = 4;
 
     private readonly Lock _gate = new();
-    private float[] _data = [];
+    private AlignedBuffer<float> _data;
     private long _version = long.MinValue;
 
     /// <summary>N: rows of W, columns of the product.</summary>
@@ -34,7 +34,7 @@ internal sealed class PackedMatrix
     public int Columns { get; private set; }
 
     /// <summary>⌈N/16⌉·16·K packed values.</summary>
-    public ReadOnlySpan<float> Data => _data.AsSpan(0, PackedLength(Rows, Columns));
+    public ReadOnlySpan<float> Data => _data.Span(PackedLength(Rows, Columns));
 
     /// <summary>
     /// Where panel <paramref name="panel"/> of an N×K packed matrix starts in <see cref="Data"/>, and the stride
@@ -83,12 +83,7 @@ internal sealed class PackedMatrix
         Debug.Assert(rows == 0 || weights.Length >= ((rows - 1) * ldw) + columnsA, "weights too short");
         Debug.Assert(rows == 0 || columnsB == 0 || second.Length >= rows * columnsB, "second part too short");
         int length = PackedLength(rows, columns);
-        if (_data.Length < length)
-        {
-            _data = new float[length];
-        }
-
-        Span<float> data = _data.AsSpan(0, length);
+        Span<float> data = _data.Ensure(length);
         int panels = (rows + PanelWidth - 1) / PanelWidth;
         for (int p = 0; p < panels; p++)
         {
@@ -133,12 +128,7 @@ internal sealed class PackedMatrix
         Debug.Assert(rows >= 0 && columns >= 0 && ldv >= rows, "bad shape");
         Debug.Assert(columns == 0 || values.Length >= ((columns - 1) * ldv) + rows, "values too short");
         int length = PackedLength(rows, columns);
-        if (_data.Length < length)
-        {
-            _data = new float[length];
-        }
-
-        Span<float> data = _data.AsSpan(0, length);
+        Span<float> data = _data.Ensure(length);
         int panels = (rows + PanelWidth - 1) / PanelWidth;
         for (int p = 0; p < panels; p++)
         {

@@ -31,8 +31,8 @@ internal sealed class ReducedMatrix
     public const int GroupPanels = PackedMatrix.GroupPanels;
 
     private readonly Lock _gate = new();
-    private uint[] _pairs = [];
-    private sbyte[] _bytes = [];
+    private AlignedBuffer<uint> _pairs;
+    private AlignedBuffer<sbyte> _bytes;
     private float[] _scales = [];
     private long _version = long.MinValue;
 
@@ -49,10 +49,10 @@ internal sealed class ReducedMatrix
     public int Panels => (Rows + PanelWidth - 1) / PanelWidth;
 
     /// <summary>The 16-bit forms' lanes (see the remarks); empty for int8.</summary>
-    public ReadOnlySpan<uint> Pairs => Precision == WeightPrecision.Int8 ? default : _pairs.AsSpan(0, PairLength(Rows, Columns));
+    public ReadOnlySpan<uint> Pairs => Precision == WeightPrecision.Int8 ? default : _pairs.Span(PairLength(Rows, Columns));
 
     /// <summary>The int8 form's bytes, in <see cref="PackedMatrix"/>'s layout; empty for the 16-bit forms.</summary>
-    public ReadOnlySpan<sbyte> Bytes => Precision == WeightPrecision.Int8 ? _bytes.AsSpan(0, PackedMatrix.PackedLength(Rows, Columns)) : default;
+    public ReadOnlySpan<sbyte> Bytes => Precision == WeightPrecision.Int8 ? _bytes.Span(PackedMatrix.PackedLength(Rows, Columns)) : default;
 
     /// <summary>int8: ⌈N/16⌉·16 per-column scales (0 past N); empty for the 16-bit forms.</summary>
     public ReadOnlySpan<float> Scales => Precision == WeightPrecision.Int8 ? _scales.AsSpan(0, Panels * PanelWidth) : default;
@@ -132,10 +132,10 @@ internal sealed class ReducedMatrix
         if (Precision == WeightPrecision.Int8)
         {
             int offset = PackedMatrix.PanelOffset(panel, Rows, Columns, out int stride);
-            return _bytes[offset + (k * stride) + j] * _scales[row];
+            return Bytes[offset + (k * stride) + j] * _scales[row];
         }
 
-        uint lane = _pairs[PairOffset(panel, Rows, Columns, out int pairStride) + (k * pairStride) + j];
+        uint lane = Pairs[PairOffset(panel, Rows, Columns, out int pairStride) + (k * pairStride) + j];
         ushort bits = (ushort)((panel % 2 == 0) ? lane >> 16 : lane);
         return Precision == WeightPrecision.BFloat16 ? ReducedEncoding.FromBFloat16(bits) : ReducedEncoding.FromHalf(bits);
     }
@@ -143,12 +143,7 @@ internal sealed class ReducedMatrix
     private void PackPairs(WeightPrecision precision, int rows, int columns, ReadOnlySpan<float> weights, int ldw)
     {
         int length = PairLength(rows, columns);
-        if (_pairs.Length < length)
-        {
-            _pairs = new uint[length];
-        }
-
-        Span<uint> data = _pairs.AsSpan(0, length);
+        Span<uint> data = _pairs.Ensure(length);
         data.Clear();
         bool bfloat = precision == WeightPrecision.BFloat16;
         for (int row = 0; row < rows; row++)
@@ -170,17 +165,12 @@ internal sealed class ReducedMatrix
     {
         int length = PackedMatrix.PackedLength(rows, columns);
         int paddedRows = ((rows + PanelWidth - 1) / PanelWidth) * PanelWidth;
-        if (_bytes.Length < length)
-        {
-            _bytes = new sbyte[length];
-        }
-
         if (_scales.Length < paddedRows)
         {
             _scales = new float[paddedRows];
         }
 
-        Span<sbyte> data = _bytes.AsSpan(0, length);
+        Span<sbyte> data = _bytes.Ensure(length);
         data.Clear();
         _scales.AsSpan(0, paddedRows).Clear();
         for (int row = 0; row < rows; row++)

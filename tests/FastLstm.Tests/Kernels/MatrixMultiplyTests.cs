@@ -65,7 +65,8 @@ public sealed class MatrixMultiplyTests
             yield return (9, n, 23);
         }
 
-        foreach (int n in new[] { 511, 512, 513 })
+        // The matrix-vector path's 8-panel kernel: a ragged eighth panel, a pair then a lone group, and two K blocks.
+        foreach (int n in new[] { 113, 120, 127, 191, 255, 511, 512, 513 })
         {
             yield return (1, n, 40);
             yield return (5, n, 17);
@@ -80,6 +81,7 @@ public sealed class MatrixMultiplyTests
         yield return (200, 33, 40);   // crosses the 192-row M block
         yield return (33, 129, 300);  // ragged everywhere, two K blocks
         yield return (1, 6 * 16 + 7, 257);
+        yield return (1, 250, 300);
     }
 
     [Theory]
