@@ -175,14 +175,17 @@ internal static unsafe partial class MatrixMultiply
     private static void GemvStacked<TKernel>(int n, int k, int split, float* a1, float* a2, float* b, float* c)
         where TKernel : struct, IMicroKernel<TKernel>
     {
-        // The units of the matrix-vector path of Drive for a packed B from panel 0: whole groups of 4, then the panels
-        // of a short last group one by one; each unit goes through part 1's K blocks, then part 2's.
+        // The units of DriveVector for a packed B from panel 0: pairs of groups where the kernel takes them, then whole
+        // groups, then the panels of a short last group one by one; each unit goes through part 1's K blocks, then part 2's.
         int panels = (n + PanelWidth - 1) / PanelWidth;
         int groups = panels / GemvPanels;
-        for (int unit = 0; unit < groups + (panels % GemvPanels); unit++)
+        int pairs = TKernel.PairsGroups ? groups / 2 : 0;
+        int p = 0;
+        while (p < panels)
         {
-            int p = unit < groups ? unit * GemvPanels : (groups * GemvPanels) + (unit - groups);
+            int width = p < 2 * pairs * GemvPanels ? 2 * GemvPanels : p < groups * GemvPanels ? GemvPanels : 1;
             int offset = PackedMatrix.PanelOffset(p, n, k, out int stride);
+            int secondOffset = width == 2 * GemvPanels ? PackedMatrix.PanelOffset(p + GemvPanels, n, k, out _) : 0;
             for (int part = 0; part < 2; part++)
             {
                 int start = part == 0 ? 0 : split;
@@ -192,16 +195,23 @@ internal static unsafe partial class MatrixMultiply
                 {
                     int kLen = Math.Min(KBlock, end - k0);
                     float* bp = b + offset + ((nint)k0 * stride);
-                    if (unit < groups)
+                    float* cp = c + (p * PanelWidth);
+                    if (width == 2 * GemvPanels)
                     {
-                        TKernel.Gemv4(a + k0, 1, bp, bp + PanelWidth, bp + (2 * PanelWidth), bp + (3 * PanelWidth), stride, kLen, c + (p * PanelWidth), n - (p * PanelWidth));
+                        TKernel.Gemv8(a + k0, 1, bp, b + secondOffset + ((nint)k0 * stride), stride, kLen, cp, n - (p * PanelWidth));
+                    }
+                    else if (width == GemvPanels)
+                    {
+                        TKernel.Gemv4(a + k0, 1, bp, bp + PanelWidth, bp + (2 * PanelWidth), bp + (3 * PanelWidth), stride, kLen, cp, n - (p * PanelWidth));
                     }
                     else
                     {
-                        TKernel.Block(1, a + k0, 0, 1, bp, stride, kLen, c + (p * PanelWidth), 0, Math.Min(PanelWidth, n - (p * PanelWidth)));
+                        TKernel.Block(1, a + k0, 0, 1, bp, stride, kLen, cp, 0, Math.Min(PanelWidth, n - (p * PanelWidth)));
                     }
                 }
             }
+
+            p += width;
         }
     }
 

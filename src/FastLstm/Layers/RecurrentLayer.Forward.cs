@@ -370,7 +370,7 @@ public sealed partial class RecurrentLayer
             workspace.LengthsBuffer = new int[batch];
         }
 
-        UnitTape.Grow(ref workspace.Recurrent, batch * gatesHidden);
+        workspace.Recurrent.Grow(batch * gatesHidden);
         UnitTape.Grow(ref workspace.CombinedBias, gatesHidden);
         UnitTape.Grow(ref workspace.ResetHidden, batch * hidden);
     }

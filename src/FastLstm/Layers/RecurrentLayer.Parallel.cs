@@ -29,7 +29,8 @@ public sealed partial class RecurrentLayer
     /// <summary>
     /// <see cref="ForwardUnit"/> on the workspace's <see cref="WorkerTeam"/>: the input projection split by rows, and
     /// each time step split by batch rows (B ≥ threads) or, for smaller batches, by hidden units, every thread running
-    /// its share of the W_hh product and of the cell, with one fork and join per step. Every element is computed by
+    /// its share of the W_hh product and of the cell: all steps as one gang run with a barrier per step
+    /// (<see cref="UnitStepsJob"/>), or, when some row ends early or a worker does not turn up, one fork and join per step. Every element is computed by
     /// the same operations in the same order as on one thread, so the results are bit-identical to it.
     /// </summary>
     private unsafe void ForwardUnitParallel(
@@ -64,28 +65,42 @@ public sealed partial class RecurrentLayer
             projection.Set(PackedInput(unit), px, unit.InputWidth, pBias, pGates, gatesHidden, rows);
             team.Run(projection);
 
-            for (int s = 0; s < steps; s++)
+            // The whole recurrence as one gang run with a barrier per step, when no sequence ends early (a row past its
+            // length carries its state, which the run-per-step loop does between steps) and the worker turns up.
+            UnitStepsJob gang = jobs.UnitSteps;
+            gang.Set(team, this, unit, precision, steps, batch, pGates, pHidden, pCell, pTanh, pPeephole, pHn, pRecurrent, pHiddenNewBias);
+            if (AllRowsRun(workspace, batch, steps) && team.RunGang(gang))
             {
-                int t = unit.Reverse ? steps - 1 - s : s;
-                int prev = unit.Reverse ? t + 1 : t;
-                int next = unit.Reverse ? t : t + 1;
-                float* gates = pGates + ((long)t * batch * gatesHidden);
-                if (lstm)
+                for (int t = 0; t < steps; t++)
                 {
-                    jobs.Step.Set(
-                        this, unit, precision, batch, hidden, gates, pHidden + ((long)prev * hiddenSlot), pCell + ((long)prev * hiddenSlot),
-                        pHidden + ((long)next * hiddenSlot), pCell + ((long)next * hiddenSlot), pTanh + ((long)t * hiddenSlot), pPeephole);
-                    team.Run(jobs.Step);
+                    WriteStepOutputs(workspace, layer, direction, t, batch, 0, batch);
                 }
-                else
+            }
+            else
+            {
+                for (int s = 0; s < steps; s++)
                 {
-                    jobs.CellStep.Set(
-                        this, unit, precision, batch, gates, pHidden + ((long)prev * hiddenSlot), pHidden + ((long)next * hiddenSlot),
-                        pHn == null ? null : pHn + ((long)t * hiddenSlot), pRecurrent, pHiddenNewBias);
-                    team.Run(jobs.CellStep);
-                }
+                    int t = unit.Reverse ? steps - 1 - s : s;
+                    int prev = unit.Reverse ? t + 1 : t;
+                    int next = unit.Reverse ? t : t + 1;
+                    float* gates = pGates + ((long)t * batch * gatesHidden);
+                    if (lstm)
+                    {
+                        jobs.Step.Set(
+                            this, unit, precision, batch, hidden, gates, pHidden + ((long)prev * hiddenSlot), pCell + ((long)prev * hiddenSlot),
+                            pHidden + ((long)next * hiddenSlot), pCell + ((long)next * hiddenSlot), pTanh + ((long)t * hiddenSlot), pPeephole);
+                        team.Run(jobs.Step);
+                    }
+                    else
+                    {
+                        jobs.CellStep.Set(
+                            this, unit, precision, batch, gates, pHidden + ((long)prev * hiddenSlot), pHidden + ((long)next * hiddenSlot),
+                            pHn == null ? null : pHn + ((long)t * hiddenSlot), pRecurrent, pHiddenNewBias);
+                        team.Run(jobs.CellStep);
+                    }
 
-                WriteStepOutputs(workspace, layer, direction, t, batch, 0, batch);
+                    WriteStepOutputs(workspace, layer, direction, t, batch, 0, batch);
+                }
             }
         }
 
@@ -95,6 +110,20 @@ public sealed partial class RecurrentLayer
         {
             tape.Cell.AsSpan(lastSlot * hiddenSlot, hiddenSlot).CopyTo(workspace.FinalCellBuffer.AsSpan(unitIndex * hiddenSlot, hiddenSlot));
         }
+    }
+
+    /// <summary>Whether every row runs all <paramref name="steps"/> (no lengths below T).</summary>
+    private static bool AllRowsRun(RecurrentWorkspace workspace, int batch, int steps)
+    {
+        foreach (int length in workspace.LengthsBuffer.AsSpan(0, batch))
+        {
+            if (length < steps)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -7,16 +7,16 @@ namespace FastLstm;
 /// </summary>
 public sealed class RecurrentState : IDisposable
 {
-    internal readonly float[] HiddenBuffer;      // (L, B, Hout)
-    internal readonly float[] CellBuffer;        // (L, B, H)
-    internal readonly float[] Gates;             // (B, G·H)
-    internal readonly float[] Recurrent;         // (B, G·H)
+    internal readonly AlignedFloats HiddenBuffer;      // (L, B, Hout)
+    internal readonly AlignedFloats CellBuffer;        // (L, B, H)
+    internal readonly AlignedFloats Gates;             // (B, G·H)
+    internal readonly AlignedFloats Recurrent;         // (B, G·H)
     internal readonly float[] CombinedBias;      // (L, G·H) folded biases, rebuilt when the parameters change
-    internal readonly float[] HiddenNext;        // (B, Hout)
-    internal readonly float[] CellNext;          // (B, H)
-    internal readonly float[] TanhCell;          // (B, H)
+    internal readonly AlignedFloats HiddenNext;        // (B, Hout)
+    internal readonly AlignedFloats CellNext;          // (B, H)
+    internal readonly AlignedFloats TanhCell;          // (B, H)
     internal readonly float[] Unprojected;       // (B, H)
-    internal readonly float[] GruRecurrentNew;   // (B, H)
+    internal readonly AlignedFloats GruRecurrentNew;   // (B, H)
     internal readonly float[] ResetHidden;       // (B, H)
     internal long BiasVersion = -1;
 
@@ -39,16 +39,16 @@ public sealed class RecurrentState : IDisposable
         BatchSize = batchSize;
         RecurrentOptions o = owner.Options;
         int gatesHidden = owner.GateCount * o.HiddenSize;
-        HiddenBuffer = new float[o.NumLayers * batchSize * o.OutputHiddenSize];
-        CellBuffer = new float[o.HasCellState ? o.NumLayers * batchSize * o.HiddenSize : 0];
-        Gates = new float[batchSize * gatesHidden];
-        Recurrent = new float[batchSize * gatesHidden];
+        HiddenBuffer = new AlignedFloats(o.NumLayers * batchSize * o.OutputHiddenSize);
+        CellBuffer = new AlignedFloats(o.HasCellState ? o.NumLayers * batchSize * o.HiddenSize : 0);
+        Gates = new AlignedFloats(batchSize * gatesHidden);
+        Recurrent = new AlignedFloats(batchSize * gatesHidden);
         CombinedBias = new float[o.NumLayers * gatesHidden];
-        HiddenNext = new float[batchSize * o.OutputHiddenSize];
-        CellNext = new float[batchSize * o.HiddenSize];
-        TanhCell = new float[batchSize * o.HiddenSize];
+        HiddenNext = new AlignedFloats(batchSize * o.OutputHiddenSize);
+        CellNext = new AlignedFloats(batchSize * o.HiddenSize);
+        TanhCell = new AlignedFloats(batchSize * o.HiddenSize);
         Unprojected = new float[batchSize * o.HiddenSize];
-        GruRecurrentNew = new float[batchSize * o.HiddenSize];
+        GruRecurrentNew = new AlignedFloats(batchSize * o.HiddenSize);
         ResetHidden = new float[batchSize * o.HiddenSize];
         StepAdvisors = new Kernels.SplitAdvisor[o.NumLayers];
         for (int layer = 0; layer < StepAdvisors.Length; layer++)
@@ -75,8 +75,8 @@ public sealed class RecurrentState : IDisposable
     /// <summary>Sets every state to zero, to start new streams.</summary>
     public void Reset()
     {
-        Array.Clear(HiddenBuffer);
-        Array.Clear(CellBuffer);
+        HiddenBuffer.AsSpan().Clear();
+        CellBuffer.AsSpan().Clear();
     }
 
     /// <summary>Ends the worker threads of a state created with more than one thread (a no-op otherwise).</summary>

@@ -9,6 +9,8 @@ internal sealed class WorkspaceJobs
 
     public GruRnnStepJob CellStep { get; } = new();
 
+    public UnitStepsJob UnitSteps { get; } = new();
+
     public ForwardRowsJob Rows { get; } = new();
 
     public WeightGradientJob WeightGradients { get; } = new();

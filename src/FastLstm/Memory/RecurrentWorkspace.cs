@@ -30,7 +30,7 @@ public sealed class RecurrentWorkspace : IDisposable
     internal float[] InputCopy = [];             // (T, B, I) the input, kept for the weight gradients
 
     // Per-step scratch shared by all units (they run one after another).
-    internal float[] Recurrent = [];             // (B, G·H) W_hh·h(t−1)
+    internal readonly AlignedFloats Recurrent = new();           // (B, G·H) W_hh·h(t−1)
     internal float[] CombinedBias = [];          // (G·H) bias folded into the input projection
     internal float[] ResetHidden = [];           // (B, H) GRU original form: r ⊙ h(t−1)
 

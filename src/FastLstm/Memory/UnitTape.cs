@@ -8,16 +8,16 @@ namespace FastLstm;
 internal sealed class UnitTape
 {
     /// <summary>(T, B, G·H) gate pre-activations from the input projection, then the activated gates.</summary>
-    public float[] Gates = [];
+    public readonly AlignedFloats Gates = new();
 
     /// <summary>(T + 1, B, Hout) hidden-state slots.</summary>
-    public float[] Hidden = [];
+    public readonly AlignedFloats Hidden = new();
 
     /// <summary>(T + 1, B, H) LSTM cell-state slots.</summary>
-    public float[] Cell = [];
+    public readonly AlignedFloats Cell = new();
 
     /// <summary>(T, B, H) LSTM tanh(c(t)).</summary>
-    public float[] TanhCell = [];
+    public readonly AlignedFloats TanhCell = new();
 
     /// <summary>(T, B, H) LSTM with projection: o ⊙ tanh(c(t)) before W_hr.</summary>
     public float[] Unprojected = [];
@@ -27,12 +27,12 @@ internal sealed class UnitTape
 
     public void Ensure(int steps, int batch, int gateWidth, int hidden, int outputHidden, bool lstm, bool projection, bool gru)
     {
-        Grow(ref Gates, steps * batch * gateWidth);
-        Grow(ref Hidden, (steps + 1) * batch * outputHidden);
+        Gates.Grow(steps * batch * gateWidth);
+        Hidden.Grow((steps + 1) * batch * outputHidden);
         if (lstm)
         {
-            Grow(ref Cell, (steps + 1) * batch * hidden);
-            Grow(ref TanhCell, steps * batch * hidden);
+            Cell.Grow((steps + 1) * batch * hidden);
+            TanhCell.Grow(steps * batch * hidden);
         }
 
         if (projection)

@@ -1,10 +1,12 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FastLstm.Kernels;
 using Xunit;
 
 namespace FastLstm.Tests.Kernels;
 
 /// <summary>Packed weights start on a cache line, so no Vector512 load from them straddles two lines.</summary>
-public sealed unsafe class AlignedStorageTests
+public sealed class AlignedStorageTests
 {
     [Theory]
     [InlineData(1, 1)]
@@ -58,9 +60,8 @@ public sealed unsafe class AlignedStorageTests
         where T : unmanaged
     {
         Assert.False(data.IsEmpty);
-        fixed (T* first = data)
-        {
-            Assert.Equal(0, (long)first % 64);
-        }
+        // The address of the first element, without an unsafe context: its byte offset from a null reference.
+        nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<T>(), ref MemoryMarshal.GetReference(data));
+        Assert.Equal(0, (long)address % 64);
     }
 }

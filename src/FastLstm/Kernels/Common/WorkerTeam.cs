@@ -23,7 +23,7 @@ namespace FastLstm.Kernels;
 /// <see cref="SpinTicks"/> after their last part and then sleeping on a semaphore; <see cref="Run"/> wakes sleepers.
 /// A team belongs to one workspace or state, so to one caller thread at a time. <see cref="Dispose"/> ends the workers.</para>
 /// </remarks>
-internal sealed class WorkerTeam : IDisposable
+internal sealed partial class WorkerTeam : IDisposable
 {
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _signals;
@@ -72,26 +72,7 @@ internal sealed class WorkerTeam : IDisposable
             return;
         }
 
-        // Publish the job and the count, then open the parts, then the generation (Interlocked writes are full
-        // fences), then wake sleepers. A part is open while its claim word is 0; only this method reopens it, so a
-        // claim always belongs to the run in progress, whichever generation the claiming worker last saw, and the job
-        // it reads after claiming is this one (the run cannot end before the claimed part does).
-        Volatile.Write(ref _job, job);
-        Volatile.Write(ref _pending.Value, Size - 1);
-        for (int part = 1; part < Size; part++)
-        {
-            Interlocked.Exchange(ref _slots[part].Claimed, 0);
-        }
-
-        Interlocked.Increment(ref _generation.Value);
-        for (int part = 1; part < Size; part++)
-        {
-            if (Volatile.Read(ref _slots[part].Sleeping) == 1)
-            {
-                _signals[part - 1].Release();
-            }
-        }
-
+        Publish(job);
         job.Execute(0, Size);
 
         // Every worker's part is claimed by its worker or, after the grace period, by the caller.
@@ -115,6 +96,36 @@ internal sealed class WorkerTeam : IDisposable
             }
         }
 
+        Join();
+    }
+
+    /// <summary>Opens the parts 1 … Size − 1 of <paramref name="job"/> to the workers and wakes the sleepers.</summary>
+    private void Publish(ITeamJob job)
+    {
+        // Publish the job and the count, then open the parts, then the generation (Interlocked writes are full
+        // fences), then wake sleepers. A part is open while its claim word is 0; only this method reopens it, so a
+        // claim always belongs to the run in progress, whichever generation the claiming worker last saw, and the job
+        // it reads after claiming is this one (the run cannot end before the claimed part does).
+        Volatile.Write(ref _job, job);
+        Volatile.Write(ref _pending.Value, Size - 1);
+        for (int part = 1; part < Size; part++)
+        {
+            Interlocked.Exchange(ref _slots[part].Claimed, 0);
+        }
+
+        Interlocked.Increment(ref _generation.Value);
+        for (int part = 1; part < Size; part++)
+        {
+            if (Volatile.Read(ref _slots[part].Sleeping) == 1)
+            {
+                _signals[part - 1].Release();
+            }
+        }
+    }
+
+    /// <summary>Waits until every claimed part has finished.</summary>
+    private void Join()
+    {
         // The join: spin while the others finish (a part is microseconds); past YieldTicks a worker has probably been
         // descheduled (a busy machine), and spinning on would only keep it from the core it needs.
         long joinSince = Stopwatch.GetTimestamp();
