@@ -29,13 +29,14 @@ internal static unsafe partial class MatrixMultiply
         static virtual bool PairsGroups => false;
 
         /// <summary>One row × 8 panels: two groups of 4 panels 16 floats apart, from <paramref name="b0"/> and
-        /// <paramref name="b1"/> (same stride <paramref name="ldb"/>), into C's contiguous columns from <paramref name="c"/>,
-        /// <paramref name="cols"/> ≥ 113 of them. Each element gets the same operations as from <see cref="Gemv4"/>.</summary>
-        static virtual void Gemv8(float* a, nint aCol, float* b0, float* b1, nint ldb, int kLen, float* c, int cols)
+        /// <paramref name="b1"/> (same stride <paramref name="ldb"/>), into C's 64 columns from <paramref name="c0"/> and
+        /// <paramref name="cols1"/> ≥ 49 columns from <paramref name="c1"/> (the next 64, or another gate's). Each element
+        /// gets the same operations as from <see cref="Gemv4"/>.</summary>
+        static virtual void Gemv8(float* a, nint aCol, float* b0, float* b1, nint ldb, int kLen, float* c0, float* c1, int cols1)
         {
             // The default for kernels with too few registers for 8 accumulators; the driver calls it only when PairsGroups is set.
-            TSelf.Gemv4(a, aCol, b0, b0 + PanelWidth, b0 + (2 * PanelWidth), b0 + (3 * PanelWidth), ldb, kLen, c, 4 * PanelWidth);
-            TSelf.Gemv4(a, aCol, b1, b1 + PanelWidth, b1 + (2 * PanelWidth), b1 + (3 * PanelWidth), ldb, kLen, c + (4 * PanelWidth), cols - (4 * PanelWidth));
+            TSelf.Gemv4(a, aCol, b0, b0 + PanelWidth, b0 + (2 * PanelWidth), b0 + (3 * PanelWidth), ldb, kLen, c0, 4 * PanelWidth);
+            TSelf.Gemv4(a, aCol, b1, b1 + PanelWidth, b1 + (2 * PanelWidth), b1 + (3 * PanelWidth), ldb, kLen, c1, cols1);
         }
 
         /// <summary>Whether <see cref="BlockPair"/> is a kernel of its own (more accumulators per broadcast of a), so the

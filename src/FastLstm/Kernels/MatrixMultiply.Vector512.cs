@@ -64,7 +64,7 @@ internal static unsafe partial class MatrixMultiply
 
         public static bool PairsGroups => true;
 
-        public static void Gemv8(float* a, nint aCol, float* b0, float* b1, nint ldb, int kLen, float* c, int cols)
+        public static void Gemv8(float* a, nint aCol, float* b0, float* b1, nint ldb, int kLen, float* c0, float* c1, int cols1)
         {
             // 8 chains, two streams: twice Gemv4's loads in flight per broadcast, which is what keeps an L2-resident W_hh
             // streaming (2.3 against 2.4 µs per 256 KB in a probe).
@@ -87,22 +87,22 @@ internal static unsafe partial class MatrixMultiply
                 kb += ldb;
             }
 
-            AddTo(c, acc0);
-            AddTo(c + PanelWidth, acc1);
-            AddTo(c + (2 * PanelWidth), acc2);
-            AddTo(c + (3 * PanelWidth), acc3);
-            AddTo(c + (4 * PanelWidth), acc4);
-            AddTo(c + (5 * PanelWidth), acc5);
-            AddTo(c + (6 * PanelWidth), acc6);
-            if (cols >= 8 * PanelWidth)
+            AddTo(c0, acc0);
+            AddTo(c0 + PanelWidth, acc1);
+            AddTo(c0 + (2 * PanelWidth), acc2);
+            AddTo(c0 + (3 * PanelWidth), acc3);
+            AddTo(c1, acc4);
+            AddTo(c1 + PanelWidth, acc5);
+            AddTo(c1 + (2 * PanelWidth), acc6);
+            if (cols1 >= 4 * PanelWidth)
             {
-                AddTo(c + (7 * PanelWidth), acc7);
+                AddTo(c1 + (3 * PanelWidth), acc7);
             }
             else
             {
                 float* lanes = stackalloc float[PanelWidth];
                 acc7.Store(lanes);
-                AddRagged(c + (7 * PanelWidth), cols - (7 * PanelWidth), lanes);
+                AddRagged(c1 + (3 * PanelWidth), cols1 - (3 * PanelWidth), lanes);
             }
         }
 

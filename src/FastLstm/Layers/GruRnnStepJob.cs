@@ -78,14 +78,13 @@ internal sealed unsafe class GruRnnStepJob : ITeamJob
         var hPrev = new ReadOnlySpan<float>(_hPrev, all);
         for (int g = 0; g < _layer.GateCount; g++)
         {
-            int first = (g * hidden) + u0;
             for (int b = 0; b < _batch; b++)
             {
-                recurrent.Slice((b * gatesHidden) + first, width).Clear();
+                recurrent.Slice((b * gatesHidden) + (g * hidden) + u0, width).Clear();
             }
-
-            _layer.AddRecurrentProduct(_unit, _batch, hPrev, recurrent, gatesHidden, first / 16, (first + width + 15) / 16, _precision);
         }
+
+        _layer.AddRecurrentProductUnits(_unit, _batch, hPrev, recurrent, u0, u1, _precision);
 
         var gates = new Span<float>(_gates, _batch * gatesHidden);
         var hNext = new Span<float>(_hNext, all);

@@ -76,6 +76,47 @@ public sealed partial class RecurrentLayer
     }
 
     /// <summary>
+    /// gates (B, G·H) += h(t−1)·W_hhᵀ for the units [<paramref name="u0"/>, <paramref name="u1"/>) of every gate block: a
+    /// thread's share of a step split by hidden units, in one product (see <see cref="MatrixMultiply.AddProductPackedSlices"/>).
+    /// </summary>
+    internal void AddRecurrentProductUnits(
+        UnitWeights unit, int batch, ReadOnlySpan<float> hPrev, Span<float> gates, int u0, int u1, WeightPrecision precision)
+    {
+        int hidden = Options.HiddenSize;
+        if (precision == WeightPrecision.Float32)
+        {
+            MatrixMultiply.AddProductPackedSlices(
+                batch, hPrev, Options.OutputHiddenSize, PackedHidden(unit), gates, GateCount * hidden, GateCount, hidden, u0, u1);
+            return;
+        }
+
+        for (int g = 0; g < GateCount; g++)
+        {
+            int first = (g * hidden) + u0;
+            AddRecurrentProduct(unit, batch, hPrev, gates, GateCount * hidden, first / 16, (first + (u1 - u0) + 15) / 16, precision);
+        }
+    }
+
+    /// <summary>As <see cref="AddRecurrentProductUnits"/> for x·W_ihᵀ: <see cref="Step"/>'s input product when threads
+    /// split its units.</summary>
+    internal void AddInputProductUnits(
+        UnitWeights unit, int batch, ReadOnlySpan<float> x, Span<float> gates, int u0, int u1, WeightPrecision precision)
+    {
+        int hidden = Options.HiddenSize;
+        if (precision == WeightPrecision.Float32)
+        {
+            MatrixMultiply.AddProductPackedSlices(batch, x, unit.InputWidth, PackedInput(unit), gates, GateCount * hidden, GateCount, hidden, u0, u1);
+            return;
+        }
+
+        for (int g = 0; g < GateCount; g++)
+        {
+            int first = (g * hidden) + u0;
+            AddInputProduct(unit, batch, x, gates, GateCount * hidden, first / 16, (first + (u1 - u0) + 15) / 16, precision);
+        }
+    }
+
+    /// <summary>
     /// gates (B, ldc) += x·W_ihᵀ for the panels [<paramref name="panelStart"/>, <paramref name="panelEnd"/>) of the G·H gate
     /// columns, with W_ih in <paramref name="precision"/>: <see cref="Step"/>'s input product when threads split its columns.
     /// </summary>

@@ -99,25 +99,22 @@ internal sealed unsafe class StepJob : ITeamJob
         int all = _batch * hidden;
         var allGates = new Span<float>(_gates, _batch * g4);
         var hPrev = new ReadOnlySpan<float>(_hPrev, all);
-        for (int g = 0; g < 4; g++)
+        if (_projectInput)
         {
-            int first = (g * hidden) + u0;
-            int panelStart = first / 16;
-            int panelEnd = ((g * hidden) + u1 + 15) / 16;
-            if (_projectInput)
+            // This thread's columns of every gate block: bias, then x·W_ihᵀ, then (below) h·W_hhᵀ, as on one thread.
+            for (int g = 0; g < 4; g++)
             {
-                // This thread's columns of the gate block: bias, then x·W_ihᵀ over the same panels as below.
+                int first = (g * hidden) + u0;
                 for (int b = 0; b < _batch; b++)
                 {
                     new ReadOnlySpan<float>(_bias + first, u1 - u0).CopyTo(allGates.Slice((b * g4) + first, u1 - u0));
                 }
-
-                var x = new ReadOnlySpan<float>(_x, _batch * _inputWidth);
-                _layer.AddInputProduct(_unit, _batch, x, allGates, g4, panelStart, panelEnd, _precision);
             }
 
-            _layer.AddRecurrentProduct(_unit, _batch, hPrev, allGates, g4, panelStart, panelEnd, _precision);
+            _layer.AddInputProductUnits(_unit, _batch, new ReadOnlySpan<float>(_x, _batch * _inputWidth), allGates, u0, u1, _precision);
         }
+
+        _layer.AddRecurrentProductUnits(_unit, _batch, hPrev, allGates, u0, u1, _precision);
 
         LstmCell.Forward(
             _batch, hidden, u0, u1, allGates, default, new ReadOnlySpan<float>(_cPrev, all), new Span<float>(_cNext, all),

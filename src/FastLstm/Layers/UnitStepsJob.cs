@@ -12,6 +12,10 @@ internal sealed unsafe class UnitStepsJob : ITeamJob
 {
     private StepJob[] _lstmSteps = [];
     private GruRnnStepJob[] _cellSteps = [];
+
+    /// <param name="threads">The team size it will run on: each thread gets step jobs of its own, made here so that
+    /// the first gang run allocates nothing.</param>
+    public UnitStepsJob(int threads) => Grow(threads);
     private WorkerTeam _team = null!;
     private RecurrentLayer _layer = null!;
     private UnitWeights _unit = null!;
@@ -33,17 +37,7 @@ internal sealed unsafe class UnitStepsJob : ITeamJob
         WorkerTeam team, RecurrentLayer layer, UnitWeights unit, WeightPrecision precision, int steps, int batch, float* gates,
         float* hidden, float* cell, float* tanhCell, float* peephole, float* hn, float* recurrent, float* hiddenNewBias)
     {
-        if (_lstmSteps.Length < team.Size)
-        {
-            // Once per team size: each thread needs step jobs of its own.
-            _lstmSteps = new StepJob[team.Size];
-            _cellSteps = new GruRnnStepJob[team.Size];
-            for (int i = 0; i < team.Size; i++)
-            {
-                _lstmSteps[i] = new StepJob();
-                _cellSteps[i] = new GruRnnStepJob();
-            }
-        }
+        Grow(team.Size); // a workspace whose team grew since
 
         _team = team;
         _layer = layer;
@@ -59,6 +53,22 @@ internal sealed unsafe class UnitStepsJob : ITeamJob
         _hn = hn;
         _recurrent = recurrent;
         _hiddenNewBias = hiddenNewBias;
+    }
+
+    private void Grow(int threads)
+    {
+        if (_lstmSteps.Length >= threads)
+        {
+            return;
+        }
+
+        _lstmSteps = new StepJob[threads];
+        _cellSteps = new GruRnnStepJob[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            _lstmSteps[i] = new StepJob();
+            _cellSteps[i] = new GruRnnStepJob();
+        }
     }
 
     public void Execute(int part, int parts)

@@ -1,7 +1,7 @@
 namespace FastLstm;
 
 /// <summary>The job objects one workspace reuses for its threaded forward and backward passes (allocated once).</summary>
-internal sealed class WorkspaceJobs
+internal sealed class WorkspaceJobs(int threads)
 {
     public ProjectionJob Projection { get; } = new();
 
@@ -9,7 +9,7 @@ internal sealed class WorkspaceJobs
 
     public GruRnnStepJob CellStep { get; } = new();
 
-    public UnitStepsJob UnitSteps { get; } = new();
+    public UnitStepsJob UnitSteps { get; } = new(threads);
 
     public ForwardRowsJob Rows { get; } = new();
 

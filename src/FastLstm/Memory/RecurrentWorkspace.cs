@@ -64,7 +64,7 @@ public sealed class RecurrentWorkspace : IDisposable
     {
         Team?.Dispose();
         Team = threads > 1 ? new Kernels.WorkerTeam(threads) : null;
-        ParallelJobs ??= threads > 1 ? new WorkspaceJobs() : null;
+        ParallelJobs ??= threads > 1 ? new WorkspaceJobs(threads) : null;
     }
 
     internal RecurrentWorkspace(RecurrentLayer owner, int dropoutSeed)

@@ -17,7 +17,7 @@ internal sealed partial class WorkerTeam
 
     private readonly GangStart _gangStart = new();
     private PaddedCounter _gangState;   // GangGathering, then GangGo or GangAbort; written by the caller only
-    private PaddedLong[]? _arrivals;    // per part: barriers passed since the team was made; written by that part only
+    private readonly PaddedLong[] _arrivals;   // per part: barriers passed since the team was made; written by that part only (made with the team)
 
     /// <summary>How long <see cref="RunGang"/> waits for the workers to turn up (the grace period; tests set 0).</summary>
     internal long GangGraceTicks { get; set; } = GraceTicks;
@@ -36,7 +36,6 @@ internal sealed partial class WorkerTeam
             return true;
         }
 
-        _arrivals ??= new PaddedLong[Size];
         _gangStart.Set(this, job);
         Volatile.Write(ref _gangState.Value, GangGathering);
         Publish(_gangStart);
@@ -83,7 +82,7 @@ internal sealed partial class WorkerTeam
             return;
         }
 
-        PaddedLong[] arrivals = _arrivals!;
+        PaddedLong[] arrivals = _arrivals;
         long mine = arrivals[part].Value + 1;
         Volatile.Write(ref arrivals[part].Value, mine);
         long since = 0;

@@ -41,6 +41,7 @@ internal sealed partial class WorkerTeam : IDisposable
         _workers = new Thread[size - 1];
         _signals = new SemaphoreSlim[size - 1];
         _slots = new PaddedSlot[size];
+        _arrivals = new PaddedLong[size];
         for (int i = 0; i < _workers.Length; i++)
         {
             _signals[i] = new SemaphoreSlim(0);
