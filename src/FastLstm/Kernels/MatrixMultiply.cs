@@ -21,8 +21,9 @@ namespace FastLstm.Kernels;
 /// to, which matters when C is a fresh gate row from memory. A kernel that sets <see cref="IMicroKernel{TSelf}.PairsPanels"/>
 /// (AVX-512: 8 rows × 32 columns) takes two adjacent full panels per call, so each broadcast of a(i, k) feeds two FMAs.
 /// One row of A (M = 1, batch-1 inference) takes the matrix-vector path, which streams 4 panels (a
-/// packed group: one sequential stream) at once, with enough independent accumulators to hide the FMA latency;
-/// it is bound by the bandwidth of the cache level the weights live in, not by FMAs.</para>
+/// packed group: one sequential stream) at once, or two groups on AVX-512, each group through all its K blocks before
+/// the next, with enough independent accumulators to hide the FMA latency; it is bound by the bandwidth of the cache
+/// level the weights live in, not by FMAs. Packed weights start on a 64-byte boundary, so no vector load splits.</para>
 /// <para>Summation order, the same on every path and for every M, N, thread split and instruction set: each
 /// element of C gets, per K block in increasing order, C += (((0 + a₀b₀) + a₁b₁) + …), one fused multiply-add per
 /// k. So results are bit-identical run to run, a row's result does not depend on the batch it is in (a
