@@ -63,22 +63,63 @@ internal static unsafe partial class ReducedMatrixMultiply
         fixed (uint* pairs = b.Pairs)
         fixed (sbyte* bytes = b.Bytes)
         {
-            var job = new Job(m, n, k, pa, lda, pc, ldc, panelStart, panelEnd);
-            switch (b.Precision)
+            bool scaleHalf = b.Precision == WeightPrecision.Float16 && InputsBelow(pa, m, k, lda, HalfInputLimit);
+            Run(new Job(m, n, k, pa, lda, pc, ldc, panelStart, panelEnd), b.Precision, scaleHalf, isa, pairs, bytes, scales);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="MatrixMultiply.AddProductPackedSlices"/> for reduced weights: the columns [s·<paramref name="sliceWidth"/>
+    /// + <paramref name="start"/>, s·<paramref name="sliceWidth"/> + <paramref name="end"/>) of each slice s, a thread's
+    /// units of every gate block, in one call (one look at the inputs' range for float16). The bounds must be multiples of
+    /// 16 (whole panels), as for the per-panel form.
+    /// </summary>
+    internal static void AddProductSlices(
+        int m, ReadOnlySpan<float> a, int lda, ReducedMatrix b, Span<float> c, int ldc, int slices, int sliceWidth, int start, int end)
+    {
+        int n = b.Rows;
+        int k = b.Columns;
+        Debug.Assert(m >= 0 && lda >= k && ldc >= n, "bad shape");
+        Debug.Assert(m == 0 || k == 0 || a.Length >= ((m - 1) * lda) + k, "A too short");
+        Debug.Assert(m == 0 || n == 0 || c.Length >= ((m - 1) * ldc) + n, "C too short");
+        Debug.Assert(0 <= start && start <= end && end <= sliceWidth && slices * sliceWidth <= n, "bad slices");
+        if (m == 0 || start == end || k == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pc = c, scales = b.Scales)
+        fixed (uint* pairs = b.Pairs)
+        fixed (sbyte* bytes = b.Bytes)
+        {
+            bool scaleHalf = b.Precision == WeightPrecision.Float16 && InputsBelow(pa, m, k, lda, HalfInputLimit);
+            for (int slice = 0; slice < slices; slice++)
             {
-                case WeightPrecision.BFloat16:
-                    RunPairs<BFloat16Pairs>(isa, job, pairs);
-                    break;
-                case WeightPrecision.Float16 when InputsBelow(pa, m, k, lda, HalfInputLimit):
-                    RunPairs<Float16Pairs>(isa, job, pairs);
-                    break;
-                case WeightPrecision.Float16:
-                    RunPairs<Float16PairsUnscaled>(isa, job, pairs);
-                    break;
-                default:
-                    RunBytes(isa, job, bytes, scales);
-                    break;
+                int panelStart = ((slice * sliceWidth) + start) / PanelWidth;
+                int panelEnd = ((slice * sliceWidth) + end + PanelWidth - 1) / PanelWidth;
+                Run(new Job(m, n, k, pa, lda, pc, ldc, panelStart, panelEnd), b.Precision, scaleHalf, IsaSupport.Best, pairs, bytes, scales);
             }
+        }
+    }
+
+    /// <summary>One product on <paramref name="isa"/> with the decoder of <paramref name="precision"/> (float16 inputs
+    /// scaled by 2¹¹² when <paramref name="scaleHalf"/>).</summary>
+    private static void Run(in Job job, WeightPrecision precision, bool scaleHalf, Isa isa, uint* pairs, sbyte* bytes, float* scales)
+    {
+        switch (precision)
+        {
+            case WeightPrecision.BFloat16:
+                RunPairs<BFloat16Pairs>(isa, job, pairs);
+                break;
+            case WeightPrecision.Float16 when scaleHalf:
+                RunPairs<Float16Pairs>(isa, job, pairs);
+                break;
+            case WeightPrecision.Float16:
+                RunPairs<Float16PairsUnscaled>(isa, job, pairs);
+                break;
+            default:
+                RunBytes(isa, job, bytes, scales);
+                break;
         }
     }
 

@@ -90,11 +90,8 @@ public sealed partial class RecurrentLayer
             return;
         }
 
-        for (int g = 0; g < GateCount; g++)
-        {
-            int first = (g * hidden) + u0;
-            AddRecurrentProduct(unit, batch, hPrev, gates, GateCount * hidden, first / 16, (first + (u1 - u0) + 15) / 16, precision);
-        }
+        ReducedMatrixMultiply.AddProductSlices(
+            batch, hPrev, Options.OutputHiddenSize, ReducedHidden(unit, precision), gates, GateCount * hidden, GateCount, hidden, u0, u1);
     }
 
     /// <summary>As <see cref="AddRecurrentProductUnits"/> for x·W_ihᵀ: <see cref="Step"/>'s input product when threads
@@ -109,11 +106,7 @@ public sealed partial class RecurrentLayer
             return;
         }
 
-        for (int g = 0; g < GateCount; g++)
-        {
-            int first = (g * hidden) + u0;
-            AddInputProduct(unit, batch, x, gates, GateCount * hidden, first / 16, (first + (u1 - u0) + 15) / 16, precision);
-        }
+        ReducedMatrixMultiply.AddProductSlices(batch, x, unit.InputWidth, ReducedInput(unit, precision), gates, GateCount * hidden, GateCount, hidden, u0, u1);
     }
 
     /// <summary>

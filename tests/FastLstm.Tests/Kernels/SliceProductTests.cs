@@ -55,6 +55,44 @@ public sealed class SliceProductTests
         }
     }
 
+    [Theory]
+    [InlineData(WeightPrecision.BFloat16, 1, 128, 64, 128)]
+    [InlineData(WeightPrecision.Float16, 1, 128, 0, 64)]
+    [InlineData(WeightPrecision.Int8, 1, 256, 64, 192)]
+    [InlineData(WeightPrecision.Float16, 2, 48, 16, 32)]
+    [InlineData(WeightPrecision.Int8, 3, 80, 0, 48)]
+    public void ReducedSliceProduct_EqualsThePerPanelProductInItsColumns_AndLeavesTheRestAlone(
+        WeightPrecision precision, int m, int width, int start, int end)
+    {
+        const int slices = 4;
+        const int k = 70;
+        int n = slices * width;
+        var random = new Random(width + start);
+        float[] w = Uniform(n * k, random);
+        float[] a = Uniform(m * k, random);
+        float[] c0 = Uniform(m * n, random);
+        var reduced = new ReducedMatrix();
+        reduced.Refresh(1, precision, n, k, w);
+
+        float[] expected = (float[])c0.Clone();
+        for (int slice = 0; slice < slices; slice++)
+        {
+            int first = (slice * width) + start;
+            ReducedMatrixMultiply.AddProduct(m, a, k, reduced, expected, n, first / 16, ((slice * width) + end + 15) / 16);
+        }
+
+        float[] sliced = (float[])c0.Clone();
+        ReducedMatrixMultiply.AddProductSlices(m, a, k, reduced, sliced, n, slices, width, start, end);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            int inSlice = (i % n) % width;
+            bool inside = inSlice >= start && inSlice < end;
+            Assert.True(
+                BitConverter.SingleToInt32Bits(inside ? expected[i] : c0[i]) == BitConverter.SingleToInt32Bits(sliced[i]),
+                $"{precision} m={m} {slices}×{width} [{start}, {end}): C[{i / n}, {i % n}] = {sliced[i]}, expected {(inside ? expected[i] : c0[i])}");
+        }
+    }
+
     private static float[] Uniform(int length, Random random)
     {
         float[] values = new float[length];
