@@ -80,26 +80,7 @@ public sealed partial class RecurrentLayer
             {
                 for (int s = 0; s < steps; s++)
                 {
-                    int t = unit.Reverse ? steps - 1 - s : s;
-                    int prev = unit.Reverse ? t + 1 : t;
-                    int next = unit.Reverse ? t : t + 1;
-                    float* gates = pGates + ((long)t * batch * gatesHidden);
-                    if (lstm)
-                    {
-                        jobs.Step.Set(
-                            this, unit, precision, batch, hidden, gates, pHidden + ((long)prev * hiddenSlot), pCell + ((long)prev * hiddenSlot),
-                            pHidden + ((long)next * hiddenSlot), pCell + ((long)next * hiddenSlot), pTanh + ((long)t * hiddenSlot), pPeephole);
-                        team.Run(jobs.Step);
-                    }
-                    else
-                    {
-                        jobs.CellStep.Set(
-                            this, unit, precision, batch, gates, pHidden + ((long)prev * hiddenSlot), pHidden + ((long)next * hiddenSlot),
-                            pHn == null ? null : pHn + ((long)t * hiddenSlot), pRecurrent, pHiddenNewBias);
-                        team.Run(jobs.CellStep);
-                    }
-
-                    WriteStepOutputs(workspace, layer, direction, t, batch, 0, batch);
+                    WriteStepOutputs(workspace, layer, direction, gang.RunStep(s), batch, 0, batch);
                 }
             }
         }

@@ -5,8 +5,9 @@ namespace FastLstm;
 /// <summary>
 /// Every time step of one unit split by hidden units, as one gang run (<see cref="WorkerTeam.RunGang"/>): each thread
 /// runs its units of step t (a <see cref="StepJob"/> or <see cref="GruRnnStepJob"/> of its own, so no thread rewrites
-/// another's step) and meets the others at a barrier before step t + 1, which reads all of h(t). Each part computes what
-/// it computes in the one-run-per-step way, so the results are bit-identical to it and to one thread.
+/// another's step) and meets the others at a barrier before step t + 1, which reads all of h(t). Where a gang cannot run,
+/// <see cref="RunStep"/> runs the same steps one fork and join each. A part computes the same either way, so the results
+/// are bit-identical to each other and to one thread.
 /// </summary>
 internal sealed unsafe class UnitStepsJob : ITeamJob
 {
@@ -73,35 +74,46 @@ internal sealed unsafe class UnitStepsJob : ITeamJob
 
     public void Execute(int part, int parts)
     {
+        for (int s = 0; s < _steps; s++)
+        {
+            PrepareStep(s, part, out _).Execute(part, parts);
+            _team.Barrier(part);
+        }
+    }
+
+    /// <summary>The fallback when a gang is not possible: step <paramref name="s"/> (of the steps in processing order)
+    /// alone, as one fork and join on the team. Returns its time index t.</summary>
+    public int RunStep(int s)
+    {
+        _team.Run(PrepareStep(s, 0, out int t));
+        return t;
+    }
+
+    /// <summary>Part <paramref name="part"/>'s step job set to step <paramref name="s"/>: what every thread of a step
+    /// computes is set up here, once for both ways of running the steps.</summary>
+    private ITeamJob PrepareStep(int s, int part, out int t)
+    {
         RecurrentOptions o = _layer.Options;
         int hidden = o.HiddenSize;
         int gatesHidden = _layer.GateCount * hidden;
         int hiddenSlot = _batch * hidden;
-        bool lstm = o.Cell == CellKind.Lstm;
-        StepJob lstmStep = _lstmSteps[part];
-        GruRnnStepJob cellStep = _cellSteps[part];
-        for (int s = 0; s < _steps; s++)
+        t = _unit.Reverse ? _steps - 1 - s : s;
+        int prev = _unit.Reverse ? t + 1 : t;
+        int next = _unit.Reverse ? t : t + 1;
+        float* gates = _gates + ((long)t * _batch * gatesHidden);
+        if (o.Cell == CellKind.Lstm)
         {
-            int t = _unit.Reverse ? _steps - 1 - s : s;
-            int prev = _unit.Reverse ? t + 1 : t;
-            int next = _unit.Reverse ? t : t + 1;
-            float* gates = _gates + ((long)t * _batch * gatesHidden);
-            if (lstm)
-            {
-                lstmStep.Set(
-                    _layer, _unit, _precision, _batch, hidden, gates, _hidden + ((long)prev * hiddenSlot), _cell + ((long)prev * hiddenSlot),
-                    _hidden + ((long)next * hiddenSlot), _cell + ((long)next * hiddenSlot), _tanhCell + ((long)t * hiddenSlot), _peephole);
-                lstmStep.Execute(part, parts);
-            }
-            else
-            {
-                cellStep.Set(
-                    _layer, _unit, _precision, _batch, gates, _hidden + ((long)prev * hiddenSlot), _hidden + ((long)next * hiddenSlot),
-                    _hn == null ? null : _hn + ((long)t * hiddenSlot), _recurrent, _hiddenNewBias);
-                cellStep.Execute(part, parts);
-            }
-
-            _team.Barrier(part);
+            StepJob lstmStep = _lstmSteps[part];
+            lstmStep.Set(
+                _layer, _unit, _precision, _batch, hidden, gates, _hidden + ((long)prev * hiddenSlot), _cell + ((long)prev * hiddenSlot),
+                _hidden + ((long)next * hiddenSlot), _cell + ((long)next * hiddenSlot), _tanhCell + ((long)t * hiddenSlot), _peephole);
+            return lstmStep;
         }
+
+        GruRnnStepJob cellStep = _cellSteps[part];
+        cellStep.Set(
+            _layer, _unit, _precision, _batch, gates, _hidden + ((long)prev * hiddenSlot), _hidden + ((long)next * hiddenSlot),
+            _hn == null ? null : _hn + ((long)t * hiddenSlot), _recurrent, _hiddenNewBias);
+        return cellStep;
     }
 }

@@ -5,10 +5,6 @@ internal sealed class WorkspaceJobs(int threads)
 {
     public ProjectionJob Projection { get; } = new();
 
-    public StepJob Step { get; } = new();
-
-    public GruRnnStepJob CellStep { get; } = new();
-
     public UnitStepsJob UnitSteps { get; } = new(threads);
 
     public ForwardRowsJob Rows { get; } = new();

@@ -16,9 +16,9 @@ public sealed class WorkerTeamGangTests
     [InlineData(4)]
     public void RunGang_BarrierHoldsEveryPartUntilAllHaveArrived(int threads)
     {
-        // A grace period of a second: with more threads than cores a worker is often descheduled for longer than the
+        // No end to the grace period: with more threads than cores a worker is often descheduled for longer than the
         // default 50 µs, and the gang would (correctly) not start; here every gang should.
-        using var team = new WorkerTeam(threads) { GangGraceTicks = System.Diagnostics.Stopwatch.Frequency };
+        using var team = new WorkerTeam(threads) { GangGraceTicks = long.MaxValue / 2 };
         var job = new SteppingJob(team, threads, steps: 200);
         int together = RunUntilTogether(team, job, runs: 20);
         Assert.Equal(20, together);
@@ -51,7 +51,7 @@ public sealed class WorkerTeamGangTests
         Assert.Equal(1, missed);
 
         // The team is still whole: the next gangs with a grace period run both parts, and their barriers line up.
-        team.GangGraceTicks = System.Diagnostics.Stopwatch.Frequency;
+        team.GangGraceTicks = long.MaxValue / 2;
         int runsBefore = job.Runs[0];
         Assert.Equal(5, RunUntilTogether(team, job, runs: 5));
         Assert.Equal([runsBefore + 5, runsBefore + 5], job.Runs);

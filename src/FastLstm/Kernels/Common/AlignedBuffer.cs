@@ -5,9 +5,9 @@ namespace FastLstm.Kernels;
 
 /// <summary>
 /// A growable array whose first element sits on a 64-byte boundary: storage for packed weights, which the kernels
-/// stream in 64-byte vectors. A managed array starts 8 bytes past a 16-byte boundary, so every Vector512 load from it
-/// straddles two cache lines, and one from L2 costs two line reads; measured on the W_hh product of a batch-1 step at
-/// H = 128 (256 KB in L2): 2.62 µs unaligned against 2.49–2.55 µs aligned.
+/// stream in 64-byte vectors. A managed array's elements are only 8-byte aligned (the packed weights here started 8 bytes
+/// past a cache line), and then every Vector512 load straddles two cache lines; measured on the W_hh product of a
+/// batch-1 step at H = 128 (256 KB in L2): 2.62 µs unaligned against 2.49–2.55 µs aligned.
 /// </summary>
 /// <remarks>The array is allocated on the pinned object heap, so the GC never moves it off the boundary; a few
 /// weight matrices per layer are long-lived, which is what that heap is for.</remarks>
